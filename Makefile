@@ -1,0 +1,103 @@
+# etag-cache: `make demo` runs the demo, `make test` runs every test suite.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := test
+
+GO        ?= go
+BIN       := $(CURDIR)/bin
+DIST      := $(CURDIR)/dist
+WBT_VER   := v0.11.0
+GOVERSION := $(shell $(GO) env GOVERSION)
+WBT_STAMP := $(BIN)/.wasmbrowsertest-$(WBT_VER)-$(GOVERSION)
+WASM_ENV  := GOOS=js GOARCH=wasm PATH=$(BIN):$$PATH
+# Protocol noise from wasmbrowsertest's cdproto with this Chromium (see PLATFORM-NOTES).
+NOISE     := grep -v --line-buffered 'IPAddressSpace' || true
+FUZZTIME  ?= 3s
+# Fuzz targets: package:FuzzName
+FUZZ_TARGETS := ./fetcher:FuzzParseETag ./fetcher:FuzzIfNoneMatch ./fetcher:FuzzParseCacheControl
+
+.PHONY: deps test test-host test-browser test-fuzz test-e2e test-js vet build size demo fuzz clean
+
+## deps: Debian chromium, wasmbrowsertest (as go_js_wasm_exec in ./bin), npm packages. Idempotent.
+deps: $(WBT_STAMP) chromium web/node_modules/.installed
+
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  echo "installing Debian chromium"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+$(WBT_STAMP):
+	@mkdir -p $(BIN)
+	GOBIN=$(BIN) $(GO) install github.com/agnivade/wasmbrowsertest@$(WBT_VER)
+	ln -sf wasmbrowsertest $(BIN)/go_js_wasm_exec
+	@rm -f $(BIN)/.wasmbrowsertest-* && touch $@
+
+web/node_modules/.installed: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## test: everything CI runs.
+test: deps vet test-host test-fuzz test-browser test-js test-e2e
+
+vet:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './web/node_modules/*')); \
+	  if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./...
+
+test-host:
+	$(GO) test -race -count=1 ./...
+
+test-fuzz:
+	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t##*:}; \
+	  echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
+	  $(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg; done
+
+## test-browser: Go tests in headless Chromium (real IndexedDB and fetch) against a loopback test server.
+test-browser: $(WBT_STAMP) chromium
+	@mkdir -p $(BIN)
+	$(GO) build -o $(BIN)/testserver ./internal/testserver
+	@$(BIN)/testserver -addr 127.0.0.1:0 > $(BIN)/testserver.out 2>&1 & pid=$$!; \
+	  trap 'kill $$pid 2>/dev/null || true' EXIT; \
+	  for i in $$(seq 50); do [ -s $(BIN)/testserver.out ] && break; sleep 0.1; done; \
+	  url=$$(head -n1 $(BIN)/testserver.out); echo "test server at $$url"; \
+	  TEST_SERVER_URL=$$url $(WASM_ENV) $(GO) test -count=1 -timeout=10m ./... 2>&1 | ($(NOISE)); \
+	  exit $${PIPESTATUS[0]}
+
+## test-js: unit tests of the JS wrapper logic (node's test runner).
+test-js:
+	cd web && node --test test/
+
+## test-e2e: the demo page driven by Playwright in headless Chromium.
+test-e2e: build web/node_modules/.installed chromium
+	cd web && DIST_DIR=$(DIST) node --test --test-concurrency=1 e2e/
+
+## build: dist/ holds exactly what a user copies into their static folder.
+build:
+	@mkdir -p $(DIST)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $(DIST)/etag-cache.wasm ./wasm
+	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(DIST)/wasm_exec.js
+	cp web/etag-cache.js web/etag-cache.d.ts web/svelte.js web/svelte.d.ts $(DIST)/
+
+## size: module size raw/gzip/brotli, and a check that net/http stays out of it.
+size: build
+	@if GOOS=js GOARCH=wasm $(GO) list -deps ./wasm | grep -qx 'net/http'; then \
+	  echo "FAIL: the wasm module links net/http"; exit 1; fi
+	@command -v brotli >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq brotli >/dev/null; }
+	@raw=$$(stat -c %s $(DIST)/etag-cache.wasm); \
+	  gz=$$(gzip -9 -c $(DIST)/etag-cache.wasm | wc -c); \
+	  br=$$(brotli -q 11 -c $(DIST)/etag-cache.wasm | wc -c); \
+	  printf '| module | raw | gzip -9 | brotli 11 |\n|---|---|---|---|\n| etag-cache.wasm | %d | %d | %d |\n' $$raw $$gz $$br; \
+	  echo "net/http: not linked"
+
+## demo: build, then serve the demo on http://127.0.0.1:8080 (DEMO_FLAGS="-latency 2s" etc.).
+demo: build
+	$(GO) run ./web/demo -addr 127.0.0.1:8080 -dist $(DIST) $(DEMO_FLAGS)
+
+## fuzz: longer fuzzing on demand (FUZZTIME=2m make fuzz).
+fuzz: FUZZTIME = 1m
+fuzz: test-fuzz
+
+clean:
+	rm -rf $(DIST) $(BIN) web/node_modules web/e2e/out

@@ -1,0 +1,3 @@
+module github.com/etagcache/etag-cache
+
+go 1.26
