@@ -67,7 +67,7 @@ test-browser: $(WBT_STAMP) chromium
 
 ## test-js: unit tests of the JS wrapper logic (node's test runner).
 test-js:
-	cd web && node --test test/
+	cd web && node --test test/*.test.mjs
 
 ## test-e2e: the demo page driven by Playwright in headless Chromium.
 test-e2e: build web/node_modules/.installed chromium

@@ -1,0 +1,250 @@
+// Type declarations for etag-cache.js: an offline-first HTTP response cache with ETag revalidation, running in a Go
+// WebAssembly module.
+
+/** Where entries are kept. */
+export type StorageMode = 'indexeddb' | 'memory';
+
+/** Header collections accepted wherever headers are given (like fetch's HeadersInit). */
+export type HeadersLike = Headers | [string, string][] | Record<string, string | number | boolean>;
+
+/** Options of createCache. */
+export interface CacheOptions {
+  /** App cache version (required, non-empty). Entries stored under another version are evicted, never served. */
+  version: string;
+  /** Milliseconds since the last validation after which an entry is never served. Default 7 days. */
+  ttl?: number;
+  /** IndexedDB database name. Default 'etag-cache'. */
+  dbName?: string;
+  /** Partition inside the database, e.g. the logged-in user. Default ''. */
+  namespace?: string;
+  /** URL of etag-cache.wasm (resolved against the page). Default: next to etag-cache.js. */
+  wasmURL?: string | URL;
+  /** URL of Go's wasm_exec.js (resolved against the page). Default: next to etag-cache.js. */
+  wasmExecURL?: string | URL;
+  /** Merged into every request: headers (e.g. Authorization) and the credentials mode. */
+  fetchInit?: {
+    headers?: HeadersLike;
+    credentials?: RequestCredentials;
+  };
+  /** Upper bound on the number of entries; the least recently used go first. Default: no bound. */
+  maxEntries?: number;
+  /** Upper bound on the stored body bytes; the least recently used go first. Default: no bound. */
+  maxBytes?: number;
+  /**
+   * 'auto' (default): IndexedDB, falling back to memory with a `warning` event (code 'storage-fallback').
+   * 'indexeddb': createCache rejects with StorageUnavailableError when IndexedDB is unavailable.
+   * 'memory': never touch IndexedDB.
+   */
+  storage?: 'auto' | StorageMode;
+  /** Minimum milliseconds between two revalidations of one entry. Default 0: every read revalidates. */
+  minRevalidateInterval?: number;
+  /** Request deadline in milliseconds. Default: the Go side's default. */
+  timeout?: number;
+}
+
+/** Where a result came from. */
+export type ResultSource = 'cache' | 'network';
+
+/** A response served by the cache. `data` is parsed JSON, a string for text/*, else an ArrayBuffer. */
+export interface CacheResult<T = unknown> {
+  /** Absolute URL of the request (fragment dropped). */
+  url: string;
+  /** The body: JSON parsed (application/json, text/json, *+json; null for an empty body), text/* as a string,
+   * anything else an ArrayBuffer. When JSON does not parse, the text, with parseError set. */
+  data: T;
+  /** HTTP status of the stored response. */
+  status: number;
+  /** The stored ETag, verbatim (weak or strong), or null. */
+  etag: string | null;
+  /** The stored Last-Modified, or null. */
+  lastModified: string | null;
+  source: ResultSource;
+  /** When the body was stored (ms since the epoch). */
+  storedAt: number;
+  /** When the entry was last validated by the server (ms since the epoch). */
+  validatedAt: number;
+  /** True when served past its freshness (e.g. offline, or the revalidation failed). */
+  stale: boolean;
+  /** The response's Content-Type. */
+  contentType: string;
+  /** Stored response headers, lower-case names. */
+  headers: Record<string, string>;
+  /** Set when the body was labelled JSON but did not parse; `data` is then the text. */
+  parseError?: SyntaxError;
+}
+
+/** Detail of `revalidated`: the server answered 304 Not Modified. */
+export interface RevalidatedDetail {
+  url: string;
+  status: 304;
+  validatedAt: number;
+}
+
+/** Kinds of `error` events. */
+export type ErrorKind = 'network' | 'timeout' | 'http-status' | 'storage';
+
+/** Detail of `error`: a fetch or storage failure; cached data (if any) keeps being served. */
+export interface ErrorDetail {
+  url: string;
+  kind: ErrorKind;
+  message: string;
+  /** The HTTP status, for kind 'http-status'. */
+  status?: number;
+}
+
+/** Why an entry was removed. */
+export type EvictReason = 'ttl' | 'version' | 'capacity' | 'quota' | 'manual' | 'corrupt';
+
+/** Detail of `evict`. */
+export interface EvictDetail {
+  url: string;
+  reason: EvictReason;
+}
+
+/** Known warning codes; others may appear. */
+export type WarningCode = 'etag-not-exposed' | 'storage-fallback' | 'broadcast-failed' | (string & {});
+
+/** Detail of `warning`: a problem worth a developer's attention, e.g. ETag not exposed by CORS. */
+export interface WarningDetail {
+  url?: string;
+  code: WarningCode;
+  message: string;
+}
+
+/** The events an EtagCache dispatches. */
+export interface EtagCacheEventMap {
+  /** A changed response replaced the stored one (in this tab or, via BroadcastChannel, another). */
+  update: CustomEvent<CacheResult>;
+  revalidated: CustomEvent<RevalidatedDetail>;
+  error: CustomEvent<ErrorDetail>;
+  evict: CustomEvent<EvictDetail>;
+  warning: CustomEvent<WarningDetail>;
+}
+
+/** Stable names of the errors etag-cache rejects with. */
+export type EtagCacheErrorName =
+  /** Bad arguments: a missing, empty or unparseable URL, options without version, wrong types. */
+  | 'TypeError'
+  /** IndexedDB unavailable and storage: 'indexeddb' was demanded. */
+  | 'StorageUnavailableError'
+  /** The fetch failed and there is no cached copy. */
+  | 'NetworkError'
+  /** The request deadline passed and there is no cached copy. */
+  | 'TimeoutError'
+  /** A non-cacheable status and no cached copy; the error has `status`. */
+  | 'HttpStatusError'
+  /** Anything else, including a recovered panic in the Go module or a closed cache. */
+  | 'EtagCacheError';
+
+/** Shape of the errors etag-cache rejects with (plain Error objects with a stable name). */
+export interface EtagCacheError extends Error {
+  name: EtagCacheErrorName;
+  /** For HttpStatusError. */
+  status?: number;
+  /** For errors made from an `error` event (subscribe's onError). */
+  detail?: ErrorDetail;
+}
+
+/** Options of get. */
+export interface GetOptions<T = unknown> {
+  /** Called once, on the next `update` of this URL (in this tab or another). */
+  onUpdate?: (fresh: CacheResult<T>) => void;
+  /** Extra request headers for this read. */
+  headers?: HeadersLike;
+}
+
+/** Options of subscribe. */
+export interface SubscribeOptions {
+  /** Extra request headers for this URL's reads. */
+  headers?: HeadersLike;
+  /** Called with rejections of the reads and with `error` events of this URL (as named errors); fn never is. */
+  onError?: (error: EtagCacheError) => void;
+}
+
+/** Options of clear. */
+export interface ClearOptions {
+  /** Clear every namespace of the database, not only this cache's. Default false. */
+  all?: boolean;
+}
+
+/** Counters since the cache was opened, plus the current entry count and size. */
+export interface CacheStats {
+  entries: number;
+  bytes: number;
+  hits: number;
+  misses: number;
+  revalidations: number;
+  notModified: number;
+  updates: number;
+  errors: number;
+}
+
+/** Stops a subscription. Calling it again does nothing. */
+export type Unsubscribe = () => void;
+
+/**
+ * An open cache. Dispatches `update`, `revalidated`, `error`, `evict` and `warning` CustomEvents.
+ * Create it with createCache(); the constructor is not public.
+ *
+ * Offline: reads keep serving cached data while fetches fail; on the window's `online` event every URL with an
+ * active subscriber is read again, which revalidates it.
+ */
+export declare class EtagCache extends EventTarget {
+  private constructor();
+  /** 'indexeddb', or 'memory' when IndexedDB is unavailable or storage: 'memory' was asked. */
+  readonly storage: StorageMode;
+  /** Whether close() was called. */
+  readonly closed: boolean;
+
+  /**
+   * Reads url (relative URLs resolve against location.href): at once from the cache when a valid entry exists
+   * (revalidated in the background), else from the network. Rejects with TypeError for a bad URL, with
+   * NetworkError / TimeoutError / HttpStatusError when there is no cached copy to serve.
+   */
+  get<T = unknown>(url: string | URL, options?: GetOptions<T>): Promise<CacheResult<T>>;
+
+  /**
+   * Calls fn with the result for url, then with every update of it (from any tab). Errors never call fn; see
+   * options.onError. Throws TypeError for a bad URL or fn.
+   */
+  subscribe<T = unknown>(url: string | URL, fn: (result: CacheResult<T>) => void, options?: SubscribeOptions): Unsubscribe;
+
+  /** Removes the stored entry of url. */
+  invalidate(url: string | URL): Promise<void>;
+
+  /** Removes the entries of this namespace (or all namespaces); resolves with the number removed. */
+  clear(options?: ClearOptions): Promise<number>;
+
+  stats(): Promise<CacheStats>;
+
+  /** Stops subscriptions, the multi-tab channel and the online listener, and closes the Go side. Idempotent. */
+  close(): Promise<void>;
+
+  addEventListener<K extends keyof EtagCacheEventMap>(
+    type: K,
+    listener: (this: EtagCache, ev: EtagCacheEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  removeEventListener<K extends keyof EtagCacheEventMap>(
+    type: K,
+    listener: (this: EtagCache, ev: EtagCacheEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+}
+
+/**
+ * Loads the wasm module (once per wasmURL; several caches share it) and opens a cache. Rejects with TypeError on
+ * bad options, StorageUnavailableError when storage: 'indexeddb' was demanded and IndexedDB is unavailable,
+ * EtagCacheError when the module cannot be loaded.
+ */
+export declare function createCache(options: CacheOptions): Promise<EtagCache>;

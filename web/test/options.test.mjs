@@ -1,0 +1,133 @@
+// Validation and mapping of createCache options, header normalization and URL resolution.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { __internal } from '../etag-cache.js';
+
+const { mapOptions, normalizeHeaders, resolveURL } = __internal;
+
+test('mapOptions maps valid options to api.open options', async (t) => {
+  const cases = [
+    {
+      name: 'minimal: defaults for dbName and namespace, no origin',
+      options: { version: 'v3' },
+      origin: undefined,
+      want: { version: 'v3', dbName: 'etag-cache', namespace: '' },
+    },
+    {
+      name: 'everything',
+      options: {
+        version: 'v3', ttl: 1000, dbName: 'db', namespace: 'user-42', maxEntries: 5000, maxBytes: 50e6,
+        storage: 'memory', minRevalidateInterval: 0, timeout: 15000, wasmURL: '/static/x.wasm',
+        fetchInit: { credentials: 'include', headers: { Authorization: 'Token abc' } },
+      },
+      origin: 'https://school.example',
+      want: {
+        version: 'v3', ttl: 1000, dbName: 'db', namespace: 'user-42', maxEntries: 5000, maxBytes: 50e6,
+        storage: 'memory', minRevalidateInterval: 0, timeout: 15000, headers: { authorization: 'Token abc' },
+        credentials: 'include', origin: 'https://school.example',
+      },
+    },
+    {
+      name: 'opaque origin "null" is not passed',
+      options: { version: 'v1' },
+      origin: 'null',
+      want: { version: 'v1', dbName: 'etag-cache', namespace: '' },
+    },
+    {
+      name: 'headers as a Headers instance',
+      options: { version: 'v1', fetchInit: { headers: new Headers({ 'X-A': '1', 'Accept': 'application/json' }) } },
+      origin: undefined,
+      want: { version: 'v1', dbName: 'etag-cache', namespace: '', headers: { 'x-a': '1', accept: 'application/json' } },
+    },
+    {
+      name: 'unknown options are ignored',
+      options: { version: 'v1', colour: 'blue' },
+      origin: undefined,
+      want: { version: 'v1', dbName: 'etag-cache', namespace: '' },
+    },
+  ];
+  for (const c of cases) {
+    await t.test(c.name, () => {
+      assert.deepEqual(mapOptions(c.options, c.origin), c.want);
+    });
+  }
+});
+
+test('mapOptions rejects bad options with TypeError', async (t) => {
+  const cases = [
+    ['no options', undefined],
+    ['null options', null],
+    ['array options', [{ version: 'v1' }]],
+    ['string options', 'v1'],
+    ['missing version', {}],
+    ['empty version', { version: '' }],
+    ['number version', { version: 3 }],
+    ['negative ttl', { version: 'v', ttl: -1 }],
+    ['zero ttl', { version: 'v', ttl: 0 }],
+    ['NaN ttl', { version: 'v', ttl: NaN }],
+    ['Infinity ttl', { version: 'v', ttl: Infinity }],
+    ['string ttl', { version: 'v', ttl: '1000' }],
+    ['fractional maxEntries', { version: 'v', maxEntries: 1.5 }],
+    ['negative maxBytes', { version: 'v', maxBytes: -5 }],
+    ['empty dbName', { version: 'v', dbName: '' }],
+    ['number namespace', { version: 'v', namespace: 42 }],
+    ['unknown storage', { version: 'v', storage: 'localStorage' }],
+    ['wasmURL object', { version: 'v', wasmURL: {} }],
+    ['fetchInit not an object', { version: 'v', fetchInit: 'include' }],
+    ['bad credentials', { version: 'v', fetchInit: { credentials: 'yes' } }],
+    ['headers as a string', { version: 'v', fetchInit: { headers: 'Authorization: x' } }],
+    ['header pair of 3', { version: 'v', fetchInit: { headers: [['a', 'b', 'c']] } }],
+    ['header name with space', { version: 'v', fetchInit: { headers: { 'Bad Name': 'x' } } }],
+    ['header value with CRLF', { version: 'v', fetchInit: { headers: { 'X-A': 'a\r\nX-Injected: 1' } } }],
+    ['header value object', { version: 'v', fetchInit: { headers: { 'X-A': { toString: () => 'a' } } } }],
+    ['header value undefined', { version: 'v', fetchInit: { headers: { 'X-A': undefined } } }],
+  ];
+  for (const [name, options] of cases) {
+    await t.test(name, () => {
+      assert.throws(() => mapOptions(options, undefined), TypeError);
+    });
+  }
+});
+
+test('normalizeHeaders', async (t) => {
+  const cases = [
+    ['undefined', undefined, undefined],
+    ['object, names lower-cased, values trimmed', { 'X-Token': ' a ' }, { 'x-token': 'a' }],
+    ['pairs with duplicates joined', [['Accept', 'a'], ['accept', 'b']], { accept: 'a, b' }],
+    ['numbers become strings', { 'X-Count': 3 }, { 'x-count': '3' }],
+    ['Headers instance', new Headers([['X-A', '1']]), { 'x-a': '1' }],
+    ['empty object', {}, {}],
+  ];
+  for (const [name, input, want] of cases) {
+    await t.test(name, () => assert.deepEqual(normalizeHeaders(input, 'h'), want));
+  }
+});
+
+test('resolveURL resolves against the page and drops the fragment', async (t) => {
+  const base = 'https://school.example/app/grades?tab=1#top';
+  const cases = [
+    ['absolute path', '/api/grades/', 'https://school.example/api/grades/'],
+    ['relative path', 'students/', 'https://school.example/app/students/'],
+    ['query kept', '/api/grades/?page=2', 'https://school.example/api/grades/?page=2'],
+    ['fragment dropped', '/api/grades/#x', 'https://school.example/api/grades/'],
+    ['absolute URL', 'https://api.example/v1/x', 'https://api.example/v1/x'],
+    ['URL object', new URL('https://api.example/y'), 'https://api.example/y'],
+  ];
+  for (const [name, input, want] of cases) {
+    await t.test(name, () => assert.equal(resolveURL(input, base), want));
+  }
+  const bad = [
+    ['undefined', undefined, base],
+    ['empty', '', base],
+    ['blank', '   ', base],
+    ['number', 42, base],
+    ['object', { href: '/x' }, base],
+    ['relative without a base', '/api/grades/', undefined],
+    ['unparseable', 'http://[::1', base],
+    ['non-http scheme', 'javascript:alert(1)', base],
+    ['data URL', 'data:text/plain,hi', base],
+  ];
+  for (const [name, input, b] of bad) {
+    await t.test(`rejects ${name}`, () => assert.throws(() => resolveURL(input, b), TypeError));
+  }
+});

@@ -1,0 +1,104 @@
+// Compile-only check of etag-cache.d.ts and svelte.d.ts (npx -p typescript@5 tsc --noEmit --strict ...).
+// Never run; every line states something the declarations must accept, and the @ts-expect-error lines something
+// they must refuse.
+import { createCache, EtagCache, type CacheResult, type CacheStats, type EtagCacheError } from '../etag-cache.js';
+import { cachedStore, type CachedValue } from '../svelte.js';
+
+interface Grade {
+  id: number;
+  student: string;
+  score: number;
+}
+
+export async function usage(render: (g: Grade[]) => void): Promise<void> {
+  const cache: EtagCache = await createCache({
+    version: 'v3',
+    ttl: 7 * 24 * 3600 * 1000,
+    dbName: 'etag-cache',
+    namespace: 'user-42',
+    wasmURL: '/static/etag-cache.wasm',
+    fetchInit: { credentials: 'include', headers: { Authorization: 'Token abc' } },
+    maxEntries: 5000,
+    maxBytes: 50e6,
+    storage: 'auto',
+  });
+  await createCache({ version: 'v1', fetchInit: { headers: new Headers() } });
+  await createCache({ version: 'v1', fetchInit: { headers: [['X-A', '1']] }, wasmURL: new URL('https://x/y.wasm') });
+  // @ts-expect-error version is required
+  await createCache({ ttl: 5 });
+  // @ts-expect-error storage is one of three words
+  await createCache({ version: 'v', storage: 'localStorage' });
+
+  const r: CacheResult<Grade[]> = await cache.get<Grade[]>('/api/grades/', {
+    onUpdate: (fresh) => render(fresh.data),
+    headers: { 'X-Term': '2' },
+  });
+  const source: 'cache' | 'network' = r.source;
+  const etag: string | null = r.etag;
+  const when: number = r.storedAt + r.validatedAt;
+  render(r.data);
+  void [source, etag, when, r.status, r.lastModified, r.stale, r.headers['content-type'], r.parseError?.message];
+
+  cache.addEventListener('update', (e) => {
+    const d: CacheResult = e.detail;
+    void d.data;
+  });
+  cache.addEventListener('revalidated', (e) => {
+    const status: 304 = e.detail.status;
+    void [status, e.detail.validatedAt, e.detail.url];
+  });
+  cache.addEventListener('error', (e) => {
+    const kind: 'network' | 'timeout' | 'http-status' | 'storage' = e.detail.kind;
+    void [kind, e.detail.message, e.detail.status];
+  });
+  cache.addEventListener('evict', (e) => void e.detail.reason);
+  cache.addEventListener('warning', (e) => void [e.detail.code, e.detail.message, e.detail.url]);
+  cache.addEventListener('custom-thing', (e: Event) => void e.type);
+
+  const off: () => void = cache.subscribe<Grade[]>('/api/grades/', (result) => render(result.data), {
+    onError: (err: EtagCacheError) => {
+      if (err.name === 'HttpStatusError') void err.status;
+    },
+  });
+  off();
+  await cache.invalidate('/api/grades/');
+  const n: number = await cache.clear();
+  await cache.clear({ all: true });
+  const s: CacheStats = await cache.stats();
+  void [n, s.entries, s.bytes, s.hits, s.misses, s.revalidations, s.notModified, s.updates, s.errors];
+  const where: 'indexeddb' | 'memory' = cache.storage;
+  void where;
+  await cache.close();
+
+  // @ts-expect-error the constructor is private
+  new EtagCache();
+
+  try {
+    await cache.get('');
+  } catch (e) {
+    const err = e as EtagCacheError;
+    switch (err.name) {
+      case 'TypeError':
+      case 'StorageUnavailableError':
+      case 'NetworkError':
+      case 'TimeoutError':
+      case 'HttpStatusError':
+      case 'EtagCacheError':
+        break;
+    }
+  }
+}
+
+export function svelteUsage(cachePromise: Promise<EtagCache> | null): void {
+  const grades = cachedStore<Grade[]>(cachePromise, '/api/grades/', { headers: { 'X-Term': '2' } });
+  const unsub = grades.subscribe((v: CachedValue<Grade[]>) => {
+    if (v.loading) return;
+    if (v.error) void v.error.name;
+    const rows: Grade[] | undefined = v.data;
+    const src: 'cache' | 'network' | null = v.source;
+    void [rows, src, v.stale];
+  });
+  unsub();
+  cachedStore(null, '/x');
+  cachedStore(undefined, new URL('https://x/y'));
+}
