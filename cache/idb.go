@@ -1,0 +1,264 @@
+//go:build js && wasm
+
+package cache
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall/js"
+
+	"github.com/hack-pad/go-indexeddb/idb"
+
+	"github.com/etagcache/etag-cache/internal/jsutil"
+)
+
+// Schema of the IndexedDB database; see the package documentation.
+const (
+	schemaVersion = 1         // fixed: app versions live inside the records
+	entriesStore  = "entries" // records by key (out-of-line keys)
+	metaStore     = "meta"    // the byte total, under totalsKey
+	totalsKey     = "totals"
+	byValidated   = "validatedAt" // index: TTL sweep and least-recently-validated eviction
+	byVersion     = "version"     // index: other-version sweep
+	byNamespace   = "ns"          // index: Clear(namespace)
+)
+
+// IDBStore keeps entries in IndexedDB. It has the same behaviour as Memory
+// and is safe for concurrent use. Every operation runs in one short
+// transaction bounded by the caller's context and OpTimeout. When another
+// tab deletes or upgrades the database the connection closes; the store
+// reopens it on the next operation and retries that operation once.
+type IDBStore struct {
+	opts IDBOptions
+
+	mu     sync.Mutex
+	db     *idb.Database // nil until (re)opened
+	closed bool
+
+	// quotaFailures makes the next puts fail as if the browser had thrown
+	// QuotaExceededError (tests only).
+	quotaFailures atomic.Int32
+}
+
+// OpenIndexedDB opens (creating if needed) the database opts.DBName. Invalid
+// options are an error; an unusable IndexedDB (undefined, open failing,
+// blocked or timing out) is an error matching ErrUnavailable, after which
+// callers may fall back to NewMemory. It never panics.
+func OpenIndexedDB(ctx context.Context, opts IDBOptions) (*IDBStore, error) {
+	o, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	s := &IDBStore{opts: o}
+	ctx, cancel := context.WithTimeout(ctx, o.OpTimeout)
+	defer cancel()
+	if s.db, err = s.open(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// open opens a connection, creating the schema on first use.
+func (s *IDBStore) open(ctx context.Context) (db *idb.Database, err error) {
+	name := s.opts.DBName
+	unavailable := func(err error) error {
+		return fmt.Errorf("cache: open IndexedDB %q: %w: %w", name, ErrUnavailable, err)
+	}
+	f, err := factory()
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	var req *idb.OpenDBRequest
+	err = safely(func() error {
+		req, err = f.Open(ctx, name, schemaVersion, upgrade)
+		if err != nil {
+			return err
+		}
+		db, err = req.Await(ctx)
+		return err
+	})
+	if err != nil {
+		if req != nil {
+			closeWhenOpened(req)
+		}
+		return nil, unavailable(err)
+	}
+	return db, nil
+}
+
+// factory returns the global IDBFactory without idb.Global, which panics
+// (and keeps panicking) where indexedDB is undefined.
+func factory() (f *idb.Factory, err error) {
+	err = safely(func() error {
+		v := js.Global().Get("indexedDB")
+		if v.Type() != js.TypeObject {
+			return errors.New("indexedDB is " + v.Type().String())
+		}
+		f, err = idb.WrapFactory(v)
+		return err
+	})
+	return f, err
+}
+
+// closeWhenOpened closes the connection of an open request we gave up on
+// (timed out, blocked), so it cannot block other tabs later.
+func closeWhenOpened(req *idb.OpenDBRequest) {
+	_ = safely(func() error {
+		closeDB := func() {
+			if db, err := req.Result(); err == nil {
+				_ = db.Close()
+			}
+		}
+		if state, _ := req.ReadyState(); state == "done" {
+			closeDB()
+			return nil
+		}
+		return req.ListenSuccess(context.Background(), closeDB)
+	})
+}
+
+// upgrade creates the schema. It only issues requests: awaiting inside an
+// upgrade callback would freeze the JS thread.
+func upgrade(db *idb.Database, oldVersion, _ uint) error {
+	if oldVersion >= 1 {
+		return nil
+	}
+	entries, err := db.CreateObjectStore(entriesStore, idb.ObjectStoreOptions{KeyPath: js.Null()})
+	if err != nil {
+		return err
+	}
+	for _, name := range []string{byValidated, byVersion, byNamespace} {
+		if _, err := entries.CreateIndex(name, js.ValueOf(name), idb.IndexOptions{}); err != nil {
+			return err
+		}
+	}
+	_, err = db.CreateObjectStore(metaStore, idb.ObjectStoreOptions{KeyPath: js.Null()})
+	return err
+}
+
+// conn returns the open connection, reopening it if it was dropped.
+func (s *IDBStore) conn(ctx context.Context) (*idb.Database, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, ErrClosed
+	}
+	if s.db == nil {
+		db, err := s.open(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.db = db
+	}
+	return s.db, nil
+}
+
+// drop forgets db so the next operation reopens.
+func (s *IDBStore) drop(db *idb.Database) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == db {
+		s.db = nil
+		_ = safely(db.Close)
+	}
+}
+
+// do runs op against the connection within the caller's ctx and OpTimeout.
+// If op fails because the connection was closed under it (another tab
+// deleted or upgraded the database), it reopens and runs op once more.
+// A *MissError from op is returned as is; other errors are wrapped.
+func (s *IDBStore) do(ctx context.Context, name, key string, op func(context.Context, *idb.Database) error) error {
+	ctx, cancel := context.WithTimeout(ctx, s.opts.OpTimeout)
+	defer cancel()
+	for attempt := 0; ; attempt++ {
+		db, err := s.conn(ctx)
+		if err != nil {
+			return fmt.Errorf("cache: %s %q: %w", name, key, err)
+		}
+		err = safely(func() error { return op(ctx, db) })
+		var miss *MissError
+		if err == nil || errors.As(err, &miss) {
+			return err
+		}
+		if attempt == 0 && ctx.Err() == nil && connLost(db, err) {
+			s.drop(db)
+			continue
+		}
+		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+			err = fmt.Errorf("%w (%w)", ctx.Err(), err)
+		}
+		return fmt.Errorf("cache: %s %q: %w", name, key, err)
+	}
+}
+
+// connLost reports whether err came from a closed connection: no transaction
+// could be started, or a probe transaction on db cannot be started now (the
+// connection closed while op ran).
+func connLost(db *idb.Database, err error) bool {
+	if errors.Is(err, errNoTransaction) || isDOMError(err, "InvalidStateError") {
+		return true
+	}
+	perr := safely(func() error {
+		_, err := db.Transaction(idb.TransactionReadOnly, metaStore)
+		return err
+	})
+	return perr != nil
+}
+
+// Close closes the connection; later operations return ErrClosed.
+func (s *IDBStore) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	if s.db == nil {
+		return nil
+	}
+	db := s.db
+	s.db = nil
+	if err := safely(db.Close); err != nil {
+		return fmt.Errorf("cache: close %q: %w", s.opts.DBName, err)
+	}
+	return nil
+}
+
+// isDOMError reports whether err is a DOMException (or a thrown JS error)
+// named name. Errors thrown synchronously reach Go as generic JS errors, so
+// the name is also looked for in the message.
+func isDOMError(err error, name string) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, idb.NewDOMException(name)) {
+		return true
+	}
+	var je *jsutil.JSError
+	if errors.As(err, &je) && je.Name == name {
+		return true
+	}
+	return strings.Contains(err.Error(), name)
+}
+
+// isQuota reports whether err is the browser refusing a write for space.
+func isQuota(err error) bool { return isDOMError(err, "QuotaExceededError") }
+
+// safely runs fn, turning a panic (a JS exception raised through syscall/js,
+// or a go-indexeddb panic) into an error.
+func safely(fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			switch x := r.(type) {
+			case js.Error:
+				err = jsutil.ErrorFrom(x.Value)
+			case error:
+				err = fmt.Errorf("panic: %w", x)
+			default:
+				err = fmt.Errorf("panic: %v", x)
+			}
+		}
+	}()
+	return fn()
+}

@@ -1,0 +1,441 @@
+//go:build js && wasm
+
+package cache_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"syscall/js"
+	"testing"
+	"time"
+
+	"github.com/hack-pad/go-indexeddb/idb"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/etagcache/etag-cache/cache"
+	"github.com/etagcache/etag-cache/internal/storetest"
+)
+
+var dbSeq atomic.Int64
+
+// testDBName returns a database name unique to this test run and deletes
+// that database when the test ends.
+func testDBName(t *testing.T) string {
+	name := fmt.Sprintf("etag-cache-test/%s/%d", t.Name(), dbSeq.Add(1))
+	t.Cleanup(func() { deleteDB(t, name) })
+	return name
+}
+
+func deleteDB(t *testing.T, name string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, err := idb.Global().DeleteDatabase(name)
+	require.NoError(t, err)
+	require.NoError(t, req.Await(ctx), "deleting %q", name)
+}
+
+// openIDB opens IndexedDB stores on one database per test; stores are closed
+// before the database is deleted (cleanups run last-registered first).
+func openIDB() storetest.Opener {
+	var mu sync.Mutex
+	names := map[*testing.T]string{}
+	return func(t *testing.T, o cache.Options) storetest.Store {
+		mu.Lock()
+		name, ok := names[t]
+		if !ok {
+			name = testDBName(t)
+			names[t] = name
+		}
+		mu.Unlock()
+		s, err := cache.OpenIndexedDB(context.Background(), cache.IDBOptions{Options: o, DBName: name})
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = s.Close() })
+		return s
+	}
+}
+
+func TestIDBStore(t *testing.T) {
+	storetest.Run(t, openIDB())
+}
+
+func ctxT(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func newStore(t *testing.T, name string, o cache.Options) *cache.IDBStore {
+	if o.AppVersion == "" {
+		o.AppVersion = "v1"
+	}
+	if o.Now == nil {
+		o.Now = func() time.Time { return storetest.Base }
+	}
+	s, err := cache.OpenIndexedDB(ctxT(t), cache.IDBOptions{Options: o, DBName: name})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func testEntry(t *testing.T, path, body string, va time.Time) *cache.Entry {
+	key, u, err := cache.Key("", "GET", "https://api.example.edu"+path)
+	require.NoError(t, err)
+	return &cache.Entry{Key: key, URL: u, Method: "GET", AppVersion: "v1", Status: 200,
+		StoredAt: va, ValidatedAt: va, Body: cache.Bytes(body), Header: map[string]string{}}
+}
+
+// withRawDB opens a second, plain connection to the database and runs fn
+// with a readwrite transaction's entries store, then closes it.
+func withRawDB(t *testing.T, name string, fn func(entries *idb.ObjectStore)) {
+	ctx := ctxT(t)
+	req, err := idb.Global().Open(ctx, name, 1, func(*idb.Database, uint, uint) error { return nil })
+	require.NoError(t, err)
+	db, err := req.Await(ctx)
+	require.NoError(t, err)
+	defer db.Close()
+	tx, err := db.Transaction(idb.TransactionReadWrite, "entries")
+	require.NoError(t, err)
+	entries, err := tx.ObjectStore("entries")
+	require.NoError(t, err)
+	fn(entries)
+	require.NoError(t, tx.Await(ctx))
+}
+
+// jsEval evaluates a JS expression (test fixtures only).
+func jsEval(src string) js.Value { return js.Global().Call("eval", src) }
+
+func TestIDBCorruptRecords(t *testing.T) {
+	name := testDBName(t)
+	s := newStore(t, name, cache.Options{})
+	valid := testEntry(t, "/valid", "ok", storetest.Base)
+	_, err := s.Put(ctxT(t), valid)
+	require.NoError(t, err)
+	good := `{schema: 1, key: KEY, url: "https://h/", method: "GET", ns: "", version: "v1", etag: "", lastModified: "",
+		status: 200, headers: {}, storedAt: 0, validatedAt: VA, size: 2, hash: "", body: new Uint8Array([1, 2]).buffer}`
+	va := fmt.Sprint(storetest.Base.UnixMilli())
+	records := []struct{ name, js string }{
+		{"control: a hand-written valid record", good},
+		{"a string instead of an object", `"just a string"`},
+		{"a number", `42`},
+		{"null", `null`},
+		{"an array", `[1, 2, 3]`},
+		{"empty object", `({})`},
+		{"missing body", `(r => { delete r.body; return r })(` + good + `)`},
+		{"body is a string", `(r => { r.body = "12"; return r })(` + good + `)`},
+		{"body is a Uint8Array", `(r => { r.body = new Uint8Array([1, 2]); return r })(` + good + `)`},
+		{"size does not match body", `(r => { r.size = 3; return r })(` + good + `)`},
+		{"validatedAt is a string", `(r => { r.validatedAt = "yesterday"; return r })(` + good + `)`},
+		{"validatedAt is NaN", `(r => { r.validatedAt = NaN; return r })(` + good + `)`},
+		{"status is a float", `(r => { r.status = 200.5; return r })(` + good + `)`},
+		{"status is a string", `(r => { r.status = "200"; return r })(` + good + `)`},
+		{"headers is a string", `(r => { r.headers = "a: b"; return r })(` + good + `)`},
+		{"header value is a number", `(r => { r.headers = {"content-length": 2}; return r })(` + good + `)`},
+		{"etag missing", `(r => { delete r.etag; return r })(` + good + `)`},
+		{"version is a number", `(r => { r.version = 1; return r })(` + good + `)`},
+		{"other schema", `(r => { r.schema = 99; return r })(` + good + `)`},
+		{"key field differs", `(r => { r.key = "elsewhere"; return r })(` + good + `)`},
+	}
+	keys := make([]string, len(records))
+	withRawDB(t, name, func(entries *idb.ObjectStore) {
+		for i, r := range records {
+			keys[i] = fmt.Sprintf("raw-%02d", i)
+			src := "(" + r.js + ")"
+			src = replaceAll(src, "KEY", fmt.Sprintf("%q", keys[i]))
+			src = replaceAll(src, "VA", va)
+			_, err := entries.PutKey(js.ValueOf(keys[i]), jsEval(src))
+			require.NoError(t, err, r.name)
+		}
+	})
+	for i, r := range records {
+		t.Run(r.name, func(t *testing.T) {
+			e, err := s.Get(ctxT(t), keys[i])
+			if i == 0 {
+				require.NoError(t, err)
+				assert.Equal(t, []byte{1, 2}, e.Body.Bytes())
+				return
+			}
+			require.ErrorIs(t, err, cache.ErrMiss)
+			var miss *cache.MissError
+			require.ErrorAs(t, err, &miss)
+			assert.Equal(t, cache.ReasonCorrupt, miss.Reason)
+			require.NotNil(t, miss.Evicted)
+			assert.Equal(t, keys[i], miss.Evicted.Key)
+			_, err = s.Get(ctxT(t), keys[i])
+			require.ErrorAs(t, err, &miss)
+			assert.Equal(t, cache.ReasonAbsent, miss.Reason, "the corrupt record is removed")
+		})
+	}
+	e, err := s.Get(ctxT(t), valid.Key)
+	require.NoError(t, err, "valid entries stay")
+	assert.Equal(t, "ok", string(e.Body.Bytes()))
+	st, err := s.Stats(ctxT(t))
+	require.NoError(t, err)
+	assert.Equal(t, 2, st.Entries)
+	// A corrupt record is also dropped by Touch; Sweep and eviction survive them.
+	withRawDB(t, name, func(entries *idb.ObjectStore) {
+		_, err := entries.PutKey(js.ValueOf("raw-touch"), jsEval(`({validatedAt: 0, version: "v0", size: "big"})`))
+		require.NoError(t, err)
+	})
+	_, err = s.Touch(ctxT(t), "raw-touch", cache.Revalidation{})
+	var miss *cache.MissError
+	require.ErrorAs(t, err, &miss)
+	assert.Equal(t, cache.ReasonCorrupt, miss.Reason)
+}
+
+func replaceAll(s, old, new string) string {
+	out := ""
+	for {
+		i := indexOf(s, old)
+		if i < 0 {
+			return out + s
+		}
+		out += s[:i] + new
+		s = s[i+len(old):]
+	}
+}
+
+func indexOf(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return i
+		}
+	}
+	return -1
+}
+
+// Sweep and capacity eviction go through indexes that also hold records other
+// programs wrote; such records are evicted without breaking the byte total.
+func TestIDBSweepWithForeignRecords(t *testing.T) {
+	name := testDBName(t)
+	s := newStore(t, name, cache.Options{TTL: time.Hour})
+	fresh := testEntry(t, "/fresh", "abc", storetest.Base)
+	_, err := s.Put(ctxT(t), fresh)
+	require.NoError(t, err)
+	withRawDB(t, name, func(entries *idb.ObjectStore) {
+		_, err := entries.PutKey(js.ValueOf("foreign-old"), jsEval(`({validatedAt: 5, version: "v1"})`))
+		require.NoError(t, err)
+		_, err = entries.PutKey(js.ValueOf("foreign-ver"), jsEval(`({validatedAt: "x", version: 7})`))
+		require.NoError(t, err)
+	})
+	evs, err := s.Sweep(ctxT(t))
+	require.NoError(t, err)
+	got := map[string]cache.Reason{}
+	for _, ev := range evs {
+		got[ev.Key] = ev.Reason
+	}
+	assert.Equal(t, map[string]cache.Reason{"foreign-old": cache.ReasonTTL, "foreign-ver": cache.ReasonVersion}, got)
+	st, err := s.Stats(ctxT(t))
+	require.NoError(t, err)
+	assert.Equal(t, cache.Stats{Entries: 1, Bytes: 3}, st)
+}
+
+func TestIDBGetReturnsJSBody(t *testing.T) {
+	s := newStore(t, testDBName(t), cache.Options{})
+	body := []byte{0, 0xff, 'h', 'i', 0x80}
+	e := testEntry(t, "/bin", string(body), storetest.Base)
+	_, err := s.Put(ctxT(t), e)
+	require.NoError(t, err)
+	got, err := s.Get(ctxT(t), e.Key)
+	require.NoError(t, err)
+	jb, ok := got.Body.(*cache.JSBody)
+	require.True(t, ok, "Body is %T, want *cache.JSBody", got.Body)
+	v := jb.JSValue()
+	require.True(t, v.InstanceOf(js.Global().Get("ArrayBuffer")), "JSValue is not an ArrayBuffer")
+	assert.Equal(t, len(body), v.Get("byteLength").Int())
+	p := make([]byte, len(body))
+	js.CopyBytesToGo(p, js.Global().Get("Uint8Array").New(v))
+	assert.Equal(t, body, p)
+	assert.Equal(t, body, jb.Bytes())
+
+	// A JSBody put back is stored without a round trip through Go.
+	e2 := testEntry(t, "/bin2", "", storetest.Base)
+	e2.Body = cache.NewJSBody(js.Global().Get("Uint8Array").New(v)) // a whole-buffer view
+	_, err = s.Put(ctxT(t), e2)
+	require.NoError(t, err)
+	got2, err := s.Get(ctxT(t), e2.Key)
+	require.NoError(t, err)
+	assert.Equal(t, body, got2.Body.Bytes())
+}
+
+func TestNewJSBody(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want []byte
+	}{
+		{"ArrayBuffer", `new Uint8Array([1, 2, 3]).buffer`, []byte{1, 2, 3}},
+		{"whole Uint8Array", `new Uint8Array([4, 5])`, []byte{4, 5}},
+		{"partial view", `new Uint8Array([1, 2, 3, 4]).subarray(1, 3)`, []byte{2, 3}},
+		{"DataView", `new DataView(new Uint8Array([9, 8, 7]).buffer, 1)`, []byte{8, 7}},
+		{"string", `"abc"`, []byte{}},
+		{"undefined", `undefined`, []byte{}},
+		{"plain object", `({byteLength: 5})`, []byte{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b := cache.NewJSBody(jsEval("(" + tc.src + ")"))
+			assert.Equal(t, len(tc.want), b.Len())
+			assert.Equal(t, tc.want, b.Bytes())
+			assert.True(t, b.JSValue().InstanceOf(js.Global().Get("ArrayBuffer")))
+		})
+	}
+}
+
+// Another connection deleting the database closes ours (versionchange); the
+// store reopens on its next operation instead of wedging.
+func TestIDBSurvivesDatabaseDeletion(t *testing.T) {
+	name := testDBName(t)
+	s := newStore(t, name, cache.Options{})
+	e := testEntry(t, "/a", "a", storetest.Base)
+	_, err := s.Put(ctxT(t), e)
+	require.NoError(t, err)
+
+	deleteDB(t, name) // completes only once our connection closed itself
+
+	_, err = s.Get(ctxT(t), e.Key)
+	require.ErrorIs(t, err, cache.ErrMiss, "the database is new and empty")
+	_, err = s.Put(ctxT(t), e)
+	require.NoError(t, err)
+	got, err := s.Get(ctxT(t), e.Key)
+	require.NoError(t, err)
+	assert.Equal(t, "a", string(got.Body.Bytes()))
+
+	// Twice in a row, with a write as the first operation after.
+	deleteDB(t, name)
+	_, err = s.Put(ctxT(t), testEntry(t, "/b", "bb", storetest.Base))
+	require.NoError(t, err)
+	st, err := s.Stats(ctxT(t))
+	require.NoError(t, err)
+	assert.Equal(t, cache.Stats{Entries: 1, Bytes: 2}, st)
+}
+
+func TestIDBUnavailable(t *testing.T) {
+	global := js.Global()
+	reflect := global.Get("Reflect")
+	desc := global.Get("Object").Call("getOwnPropertyDescriptor", global, "indexedDB")
+	if desc.IsUndefined() {
+		// An accessor on the prototype: shadow it with an own property.
+		t.Cleanup(func() { reflect.Call("deleteProperty", global, "indexedDB") })
+	} else {
+		t.Cleanup(func() { reflect.Call("defineProperty", global, "indexedDB", desc) })
+	}
+	ok := reflect.Call("defineProperty", global, "indexedDB",
+		js.ValueOf(map[string]any{"value": js.Undefined(), "configurable": true, "writable": true})).Bool()
+	require.True(t, ok, "could not redefine globalThis.indexedDB")
+	require.True(t, global.Get("indexedDB").IsUndefined())
+
+	s, err := cache.OpenIndexedDB(ctxT(t), cache.IDBOptions{Options: cache.Options{AppVersion: "v1"}, DBName: "never"})
+	require.ErrorIs(t, err, cache.ErrUnavailable)
+	assert.Nil(t, s)
+	assert.Contains(t, err.Error(), "indexedDB is undefined")
+}
+
+func TestIDBOpenRejectsBadOptions(t *testing.T) {
+	for _, o := range []cache.IDBOptions{
+		{Options: cache.Options{AppVersion: "v1"}},
+		{Options: cache.Options{AppVersion: ""}, DBName: "x"},
+		{Options: cache.Options{AppVersion: "v1", TTL: -1}, DBName: "x"},
+		{Options: cache.Options{AppVersion: "v1"}, DBName: "x", OpTimeout: -time.Second},
+	} {
+		s, err := cache.OpenIndexedDB(ctxT(t), o)
+		require.Error(t, err, "%+v", o)
+		assert.NotErrorIs(t, err, cache.ErrUnavailable)
+		assert.Nil(t, s)
+	}
+}
+
+// A database at a higher version than ours cannot be opened (VersionError):
+// that is ErrUnavailable, not a panic.
+func TestIDBOpenVersionError(t *testing.T) {
+	name := testDBName(t)
+	ctx := ctxT(t)
+	req, err := idb.Global().Open(ctx, name, 5, func(*idb.Database, uint, uint) error { return nil })
+	require.NoError(t, err)
+	db, err := req.Await(ctx)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	_, err = cache.OpenIndexedDB(ctx, cache.IDBOptions{Options: cache.Options{AppVersion: "v1"}, DBName: name})
+	require.ErrorIs(t, err, cache.ErrUnavailable)
+}
+
+func TestIDBQuotaRetry(t *testing.T) {
+	tests := []struct {
+		name        string
+		failures    int
+		stored      int
+		wantEvicted int
+		wantErr     error
+	}{
+		{"one refusal: evict 1, retry", 1, 5, 1, nil},
+		{"two refusals: evict 1 then 4", 2, 8, 5, nil},
+		{"refusals outlast retries", 10, 30, 21, cache.ErrQuota},
+		{"nothing left to evict", 10, 2, 2, cache.ErrQuota},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStore(t, testDBName(t), cache.Options{})
+			var kept []*cache.Entry
+			for i := 0; i < tc.stored; i++ {
+				e := testEntry(t, fmt.Sprintf("/e%02d", i), "xx", storetest.Base.Add(time.Duration(i)*time.Second))
+				_, err := s.Put(ctxT(t), e)
+				require.NoError(t, err)
+				kept = append(kept, e)
+			}
+			cache.FailNextPuts(s, tc.failures)
+			newE := testEntry(t, "/new", "new", storetest.Base.Add(time.Hour))
+			evs, err := s.Put(ctxT(t), newE)
+			require.Len(t, evs, tc.wantEvicted)
+			for i, ev := range evs {
+				assert.Equal(t, cache.ReasonQuota, ev.Reason)
+				assert.Equal(t, kept[i].Key, ev.Key, "evicted least recently validated first")
+			}
+			st, serr := s.Stats(ctxT(t))
+			require.NoError(t, serr)
+			if tc.wantErr != nil {
+				require.ErrorIs(t, err, tc.wantErr)
+				_, gerr := s.Get(ctxT(t), newE.Key)
+				require.ErrorIs(t, gerr, cache.ErrMiss, "the refused entry was not stored")
+				assert.Equal(t, cache.Stats{Entries: tc.stored - tc.wantEvicted, Bytes: int64(2 * (tc.stored - tc.wantEvicted))}, st)
+			} else {
+				require.NoError(t, err)
+				_, gerr := s.Get(ctxT(t), newE.Key)
+				require.NoError(t, gerr)
+				assert.Equal(t, cache.Stats{Entries: tc.stored - tc.wantEvicted + 1, Bytes: int64(2*(tc.stored-tc.wantEvicted) + 3)}, st)
+			}
+			for _, e := range kept[tc.wantEvicted:] {
+				_, gerr := s.Get(ctxT(t), e.Key)
+				assert.NoError(t, gerr, "no entry lost beyond those evicted")
+			}
+		})
+	}
+}
+
+func TestIDBConcurrentUse(t *testing.T) {
+	s := newStore(t, testDBName(t), cache.Options{MaxEntries: 10})
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			e := testEntry(t, fmt.Sprintf("/c%d", i), "12345", storetest.Base.Add(time.Duration(i)*time.Millisecond))
+			if _, err := s.Put(context.Background(), e); err != nil {
+				errs <- err
+			}
+			if _, err := s.Get(context.Background(), e.Key); err != nil && !assert.ErrorIs(t, err, cache.ErrMiss) {
+				errs <- err
+			}
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	st, err := s.Stats(ctxT(t))
+	require.NoError(t, err)
+	assert.Equal(t, cache.Stats{Entries: 10, Bytes: 50}, st, "byte total exact under concurrent puts")
+}

@@ -1,0 +1,248 @@
+package cache
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Memory is an in-memory store with the same behaviour as the IndexedDB
+// store: TTL and app-version checks on every read, capacity eviction by least
+// recent validation, namespaces. It is what host tests use and the fallback
+// where IndexedDB is unavailable (its contents end with the page).
+// Times are kept at millisecond precision, as in IndexedDB.
+// A Memory is safe for concurrent use.
+type Memory struct {
+	opts Options
+	core *memCore
+}
+
+// memCore is the state views of one Memory share.
+type memCore struct {
+	mu      sync.Mutex
+	closed  bool
+	entries map[string]*Entry
+	bytes   int64
+}
+
+// NewMemory returns an empty in-memory store; it fails on invalid options.
+func NewMemory(opts Options) (*Memory, error) {
+	o, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return &Memory{opts: o, core: &memCore{entries: make(map[string]*Entry)}}, nil
+}
+
+// view returns a Memory sharing m's entries under other options, as a new
+// app version would see the same IndexedDB database.
+func (m *Memory) view(opts Options) (*Memory, error) {
+	o, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return &Memory{opts: o, core: m.core}, nil
+}
+
+// copyEntry returns a copy of e that shares no map or byte slice with it.
+// Bodies other than Bytes are immutable by contract and shared.
+func copyEntry(e *Entry) *Entry {
+	c := *e
+	c.Header = maps.Clone(e.Header)
+	if b, ok := e.Body.(Bytes); ok {
+		c.Body = Bytes(slices.Clone([]byte(b)))
+	}
+	return &c
+}
+
+func evictionOf(e *Entry, r Reason) Eviction {
+	return Eviction{Key: e.Key, URL: e.URL, Namespace: e.Namespace, Reason: r}
+}
+
+// removeLocked deletes key and returns what was there.
+func (c *memCore) removeLocked(key string) (*Entry, bool) {
+	e, ok := c.entries[key]
+	if ok {
+		delete(c.entries, key)
+		c.bytes -= e.Size()
+	}
+	return e, ok
+}
+
+// lock takes the lock, or returns ErrClosed.
+func (m *Memory) lock(op, key string) error {
+	m.core.mu.Lock()
+	if m.core.closed {
+		m.core.mu.Unlock()
+		return fmt.Errorf("cache: %s %q: %w", op, key, ErrClosed)
+	}
+	return nil
+}
+
+// Get returns the entry stored under key. A miss is a *MissError; an entry
+// past its TTL or of another app version is deleted and reported as a miss
+// whose Evicted says so.
+func (m *Memory) Get(ctx context.Context, key string) (*Entry, error) {
+	if err := m.lock("get", key); err != nil {
+		return nil, err
+	}
+	defer m.core.mu.Unlock()
+	e, ok := m.core.entries[key]
+	if !ok {
+		return nil, &MissError{Key: key, Reason: ReasonAbsent}
+	}
+	if r := verdict(e, m.opts, m.opts.Now()); r != "" {
+		m.core.removeLocked(key)
+		ev := evictionOf(e, r)
+		return nil, &MissError{Key: key, Reason: r, Evicted: &ev}
+	}
+	return copyEntry(e), nil
+}
+
+// Put stores a copy of e under e.Key, replacing what was there, then evicts
+// least-recently-validated entries (never e) until MaxEntries and MaxBytes
+// hold; it returns those evictions. e must carry a key and the store's
+// AppVersion; an entry larger than MaxBytes alone is ErrTooLarge and nothing
+// changes. Put stores StoredAt and ValidatedAt as given (to the millisecond).
+func (m *Memory) Put(ctx context.Context, e *Entry) ([]Eviction, error) {
+	if err := m.opts.checkPut(e); err != nil {
+		return nil, err
+	}
+	c := copyEntry(e)
+	c.StoredAt, c.ValidatedAt = millis(c.StoredAt), millis(c.ValidatedAt)
+	if err := m.lock("put", e.Key); err != nil {
+		return nil, err
+	}
+	defer m.core.mu.Unlock()
+	m.core.removeLocked(c.Key)
+	m.core.entries[c.Key] = c
+	m.core.bytes += c.Size()
+	if !m.opts.overCapacity(len(m.core.entries), m.core.bytes) {
+		return nil, nil
+	}
+	var evs []Eviction
+	for _, old := range m.core.byValidation() {
+		if !m.opts.overCapacity(len(m.core.entries), m.core.bytes) {
+			break
+		}
+		if old.Key == c.Key {
+			continue
+		}
+		m.core.removeLocked(old.Key)
+		evs = append(evs, evictionOf(old, ReasonCapacity))
+	}
+	return evs, nil
+}
+
+// byValidation lists the entries least recently validated first, ties by
+// key (the order of an IndexedDB index).
+func (c *memCore) byValidation() []*Entry {
+	all := slices.Collect(maps.Values(c.entries))
+	slices.SortFunc(all, func(a, b *Entry) int {
+		if d := a.ValidatedAt.Compare(b.ValidatedAt); d != 0 {
+			return d
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+	return all
+}
+
+// Touch applies a 304's revalidation to the entry under key and returns the
+// updated entry. The body and content headers stay. An entry past its TTL is
+// refreshed too (the server just confirmed it); one of another app version is
+// deleted and reported as a miss. A missing key is a *MissError.
+func (m *Memory) Touch(ctx context.Context, key string, r Revalidation) (*Entry, error) {
+	if err := m.lock("touch", key); err != nil {
+		return nil, err
+	}
+	defer m.core.mu.Unlock()
+	e, ok := m.core.entries[key]
+	if !ok {
+		return nil, &MissError{Key: key, Reason: ReasonAbsent}
+	}
+	if e.AppVersion != m.opts.AppVersion {
+		m.core.removeLocked(key)
+		ev := evictionOf(e, ReasonVersion)
+		return nil, &MissError{Key: key, Reason: ReasonVersion, Evicted: &ev}
+	}
+	r.apply(e, m.opts.Now())
+	return copyEntry(e), nil
+}
+
+// Delete removes the entry under key and reports whether there was one.
+func (m *Memory) Delete(ctx context.Context, key string) (bool, error) {
+	if err := m.lock("delete", key); err != nil {
+		return false, err
+	}
+	defer m.core.mu.Unlock()
+	_, ok := m.core.removeLocked(key)
+	return ok, nil
+}
+
+// Clear removes every entry of namespace and returns how many there were.
+func (m *Memory) Clear(ctx context.Context, namespace string) (int, error) {
+	if err := m.lock("clear", namespace); err != nil {
+		return 0, err
+	}
+	defer m.core.mu.Unlock()
+	n := 0
+	for k, e := range m.core.entries {
+		if e.Namespace == namespace {
+			m.core.removeLocked(k)
+			n++
+		}
+	}
+	return n, nil
+}
+
+// ClearAll removes every entry.
+func (m *Memory) ClearAll(ctx context.Context) error {
+	if err := m.lock("clear all", ""); err != nil {
+		return err
+	}
+	defer m.core.mu.Unlock()
+	clear(m.core.entries)
+	m.core.bytes = 0
+	return nil
+}
+
+// Stats returns the number of entries and their body bytes, all namespaces
+// and versions together.
+func (m *Memory) Stats(ctx context.Context) (Stats, error) {
+	if err := m.lock("stats", ""); err != nil {
+		return Stats{}, err
+	}
+	defer m.core.mu.Unlock()
+	return Stats{Entries: len(m.core.entries), Bytes: m.core.bytes}, nil
+}
+
+// Sweep deletes every expired and other-version entry and returns them.
+func (m *Memory) Sweep(ctx context.Context) ([]Eviction, error) {
+	if err := m.lock("sweep", ""); err != nil {
+		return nil, err
+	}
+	defer m.core.mu.Unlock()
+	now := m.opts.Now()
+	var evs []Eviction
+	for _, e := range m.core.byValidation() {
+		if r := verdict(e, m.opts, now); r != "" {
+			m.core.removeLocked(e.Key)
+			evs = append(evs, evictionOf(e, r))
+		}
+	}
+	return evs, nil
+}
+
+// Close empties the store; later calls return ErrClosed. Views sharing the
+// entries are closed with it.
+func (m *Memory) Close() error {
+	m.core.mu.Lock()
+	defer m.core.mu.Unlock()
+	m.core.closed = true
+	m.core.entries = nil
+	m.core.bytes = 0
+	return nil
+}

@@ -1,0 +1,32 @@
+// Package storetest is the behaviour suite every cache store must pass: the
+// in-memory store runs it on the host, the IndexedDB store in headless
+// Chromium. One suite, two stores, so both agree.
+package storetest
+
+import (
+	"sync"
+	"time"
+)
+
+// Clock is a settable fake clock for Options.Now; safe for concurrent use.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a clock reading t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Set moves the clock to t (backwards too).
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}

@@ -1,0 +1,560 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/etagcache/etag-cache/cache"
+)
+
+// Store is the behaviour under test, the methods *cache.Memory and
+// *cache.IDBStore share.
+type Store interface {
+	Get(ctx context.Context, key string) (*cache.Entry, error)
+	Put(ctx context.Context, e *cache.Entry) ([]cache.Eviction, error)
+	Touch(ctx context.Context, key string, r cache.Revalidation) (*cache.Entry, error)
+	Delete(ctx context.Context, key string) (bool, error)
+	Clear(ctx context.Context, namespace string) (int, error)
+	ClearAll(ctx context.Context) error
+	Stats(ctx context.Context) (cache.Stats, error)
+	Sweep(ctx context.Context) ([]cache.Eviction, error)
+	Close() error
+}
+
+// Opener opens a store with o. Within one test (one *testing.T) every call
+// must open the same underlying storage, so a second call with another
+// AppVersion sees the entries of the first, as a new app release would.
+// The opener closes its stores and deletes the storage in t.Cleanup.
+type Opener func(t *testing.T, o cache.Options) Store
+
+// Base is the time the suite's clocks start at.
+var Base = time.Date(2025, 3, 14, 9, 26, 53, 589_000_000, time.UTC)
+
+const (
+	v1  = "v1"
+	v2  = "v2"
+	ttl = time.Hour
+)
+
+// Run runs the whole suite against the stores open returns.
+func Run(t *testing.T, open Opener) {
+	tests := []struct {
+		name string
+		fn   func(*testing.T, Opener)
+	}{
+		{"RoundTrip", testRoundTrip},
+		{"EmptyBody", testEmptyBody},
+		{"MissAbsent", testMissAbsent},
+		{"TTLEdges", testTTLEdges},
+		{"VersionMismatch", testVersionMismatch},
+		{"PutRejects", testPutRejects},
+		{"Namespaces", testNamespaces},
+		{"MaxEntriesEvictsLRV", testMaxEntries},
+		{"MaxBytesEvictsLRV", testMaxBytes},
+		{"TooLarge", testTooLarge},
+		{"Touch", testTouch},
+		{"TouchExpiredAndVersion", testTouchExpiredAndVersion},
+		{"Delete", testDelete},
+		{"StatsExact", testStatsExact},
+		{"Sweep", testSweep},
+		{"ReturnsCopies", testReturnsCopies},
+		{"Closed", testClosed},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
+	}
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+// entry builds a v1 entry for path in namespace ns with body, validated at va.
+func entry(t *testing.T, ns, path string, body string, va time.Time) *cache.Entry {
+	t.Helper()
+	key, u, err := cache.Key(ns, "GET", "https://api.example.edu"+path)
+	require.NoError(t, err)
+	return &cache.Entry{
+		Key: key, URL: u, Method: "GET", Namespace: ns, AppVersion: v1,
+		ETag: `"` + path + `"`, Status: 200,
+		Header:   map[string]string{"content-type": "application/json"},
+		StoredAt: va, ValidatedAt: va, Body: cache.Bytes(body),
+	}
+}
+
+func openAt(t *testing.T, open Opener, o cache.Options) (Store, *Clock) {
+	clock := NewClock(Base)
+	if o.AppVersion == "" {
+		o.AppVersion = v1
+	}
+	if o.TTL == 0 {
+		o.TTL = ttl
+	}
+	o.Now = clock.Now
+	return open(t, o), clock
+}
+
+func put(t *testing.T, s Store, e *cache.Entry) []cache.Eviction {
+	t.Helper()
+	evs, err := s.Put(ctx(t), e)
+	require.NoError(t, err, "Put(%q)", e.Key)
+	return evs
+}
+
+func mustGet(t *testing.T, s Store, key string) *cache.Entry {
+	t.Helper()
+	e, err := s.Get(ctx(t), key)
+	require.NoError(t, err, "Get(%q)", key)
+	require.NotNil(t, e)
+	return e
+}
+
+// requireMiss asserts Get(key) is a miss for reason; evicted says whether the
+// miss must report an eviction.
+func requireMiss(t *testing.T, s Store, key string, reason cache.Reason) *cache.MissError {
+	t.Helper()
+	e, err := s.Get(ctx(t), key)
+	require.Nil(t, e, "Get(%q) returned an entry", key)
+	require.ErrorIs(t, err, cache.ErrMiss)
+	var miss *cache.MissError
+	require.ErrorAs(t, err, &miss)
+	assert.Equal(t, reason, miss.Reason, "Get(%q) reason", key)
+	assert.Equal(t, key, miss.Key)
+	if reason == cache.ReasonAbsent {
+		assert.Nil(t, miss.Evicted)
+	} else if assert.NotNil(t, miss.Evicted, "Get(%q) evicted", key) {
+		assert.Equal(t, key, miss.Evicted.Key)
+		assert.Equal(t, reason, miss.Evicted.Reason)
+	}
+	return miss
+}
+
+func stats(t *testing.T, s Store) cache.Stats {
+	t.Helper()
+	st, err := s.Stats(ctx(t))
+	require.NoError(t, err)
+	return st
+}
+
+func bodyOf(e *cache.Entry) string {
+	if e.Body == nil {
+		return ""
+	}
+	return string(e.Body.Bytes())
+}
+
+func keysOf(evs []cache.Eviction) []string {
+	var out []string
+	for _, ev := range evs {
+		out = append(out, fmt.Sprintf("%s:%s", ev.Key, ev.Reason))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func testRoundTrip(t *testing.T, open Opener) {
+	s, _ := openAt(t, open, cache.Options{})
+	key, u, err := cache.Key("student-42", "get", "HTTPS://API.Example.edu:443/grades?term=2&year=2025#top")
+	require.NoError(t, err)
+	body := []byte{0, 1, 2, 0xff, 0xfe, '{', '}', 0x80}
+	want := &cache.Entry{
+		Key: key, URL: u, Method: "GET", Namespace: "student-42", AppVersion: v1,
+		ETag: `W/"abc-123"`, LastModified: "Fri, 14 Mar 2025 09:00:00 GMT", Status: 203,
+		Header: map[string]string{
+			"content-type": "application/json; charset=utf-8", "cache-control": "private, max-age=0",
+			"date": "Fri, 14 Mar 2025 09:26:53 GMT", "content-length": "8",
+		},
+		StoredAt: Base.Add(-2 * time.Minute), ValidatedAt: Base.Add(-time.Minute),
+		Body: cache.Bytes(body), Hash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+	}
+	assert.Empty(t, put(t, s, want))
+	got := mustGet(t, s, key)
+	assert.Equal(t, want.Key, got.Key)
+	assert.Equal(t, "https://api.example.edu/grades?term=2&year=2025", got.URL)
+	assert.Equal(t, want.Method, got.Method)
+	assert.Equal(t, want.Namespace, got.Namespace)
+	assert.Equal(t, want.AppVersion, got.AppVersion)
+	assert.Equal(t, `W/"abc-123"`, got.ETag)
+	assert.Equal(t, want.LastModified, got.LastModified)
+	assert.Equal(t, 203, got.Status)
+	assert.Equal(t, want.Header, got.Header)
+	assert.True(t, want.StoredAt.Equal(got.StoredAt), "StoredAt = %v, want %v", got.StoredAt, want.StoredAt)
+	assert.True(t, want.ValidatedAt.Equal(got.ValidatedAt), "ValidatedAt = %v, want %v", got.ValidatedAt, want.ValidatedAt)
+	assert.Equal(t, want.Hash, got.Hash)
+	require.NotNil(t, got.Body)
+	assert.Equal(t, len(body), got.Body.Len())
+	assert.Equal(t, body, got.Body.Bytes())
+	assert.Equal(t, int64(len(body)), got.Size())
+	assert.Equal(t, cache.Stats{Entries: 1, Bytes: int64(len(body))}, stats(t, s))
+}
+
+func testEmptyBody(t *testing.T, open Opener) {
+	s, _ := openAt(t, open, cache.Options{})
+	e := entry(t, "", "/empty", "", Base)
+	e.Body = nil
+	e.Header = nil
+	put(t, s, e)
+	got := mustGet(t, s, e.Key)
+	assert.Equal(t, int64(0), got.Size())
+	assert.Empty(t, bodyOf(got))
+	assert.Empty(t, got.Header)
+	assert.True(t, got.StoredAt.Equal(Base))
+}
+
+func testMissAbsent(t *testing.T, open Opener) {
+	s, _ := openAt(t, open, cache.Options{})
+	requireMiss(t, s, "nothing-here", cache.ReasonAbsent)
+	requireMiss(t, s, "", cache.ReasonAbsent)
+}
+
+func testTTLEdges(t *testing.T, open Opener) {
+	tests := []struct {
+		name string
+		age  time.Duration // clock minus ValidatedAt
+		want cache.Reason  // "" = hit
+	}{
+		{"fresh", time.Minute, ""},
+		{"just before TTL", ttl - time.Millisecond, ""},
+		{"exactly at TTL", ttl, cache.ReasonTTL},
+		{"just after TTL", ttl + time.Millisecond, cache.ReasonTTL},
+		{"long past TTL", 30 * 24 * time.Hour, cache.ReasonTTL},
+		{"clock went backwards", -time.Hour, ""},
+		{"clock went far backwards", -365 * 24 * time.Hour, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, clock := openAt(t, open, cache.Options{})
+			e := entry(t, "", "/ttl", "x", Base)
+			put(t, s, e)
+			clock.Set(Base.Add(tc.age))
+			if tc.want == "" {
+				assert.Equal(t, "x", bodyOf(mustGet(t, s, e.Key)))
+				assert.Equal(t, 1, stats(t, s).Entries)
+				return
+			}
+			requireMiss(t, s, e.Key, tc.want)
+			requireMiss(t, s, e.Key, cache.ReasonAbsent) // deleted, not only hidden
+			assert.Equal(t, cache.Stats{}, stats(t, s))
+		})
+	}
+}
+
+func testVersionMismatch(t *testing.T, open Opener) {
+	s1, _ := openAt(t, open, cache.Options{AppVersion: v1})
+	e := entry(t, "", "/v", "old", Base)
+	put(t, s1, e)
+	s2, _ := openAt(t, open, cache.Options{AppVersion: v2})
+	miss := requireMiss(t, s2, e.Key, cache.ReasonVersion)
+	assert.Equal(t, e.URL, miss.Evicted.URL)
+	requireMiss(t, s1, e.Key, cache.ReasonAbsent) // deleted for every version
+	assert.Equal(t, 0, stats(t, s2).Entries)
+}
+
+func testPutRejects(t *testing.T, open Opener) {
+	s, _ := openAt(t, open, cache.Options{})
+	noKey := entry(t, "", "/a", "x", Base)
+	noKey.Key = ""
+	other := entry(t, "", "/b", "x", Base)
+	other.AppVersion = v2
+	tests := []struct {
+		name string
+		e    *cache.Entry
+	}{
+		{"nil entry", nil},
+		{"empty key", noKey},
+		{"other app version", other},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			evs, err := s.Put(ctx(t), tc.e)
+			require.Error(t, err)
+			assert.True(t, strings.HasPrefix(err.Error(), "cache: "), "error %q lacks the package prefix", err)
+			assert.Empty(t, evs)
+			assert.Equal(t, cache.Stats{}, stats(t, s))
+		})
+	}
+}
+
+func testNamespaces(t *testing.T, open Opener) {
+	s, _ := openAt(t, open, cache.Options{})
+	names := []string{"alice", "bob", "", "a|b", "1:x"}
+	for _, ns := range names {
+		put(t, s, entry(t, ns, "/me", "data of "+ns, Base))
+	}
+	for _, ns := range names {
+		e := entry(t, ns, "/me", "", Base)
+		assert.Equal(t, "data of "+ns, bodyOf(mustGet(t, s, e.Key)), "namespace %q", ns)
+	}
+	n, err := s.Clear(ctx(t), "alice")
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	requireMiss(t, s, entry(t, "alice", "/me", "", Base).Key, cache.ReasonAbsent)
+	for _, ns := range names[1:] {
+		assert.Equal(t, "data of "+ns, bodyOf(mustGet(t, s, entry(t, ns, "/me", "", Base).Key)), "namespace %q", ns)
+	}
+	n, err = s.Clear(ctx(t), "nobody")
+	require.NoError(t, err)
+	assert.Equal(t, 0, n)
+	assert.Equal(t, len(names)-1, stats(t, s).Entries)
+}
+
+func testMaxEntries(t *testing.T, open Opener) {
+	s, _ := openAt(t, open, cache.Options{MaxEntries: 3})
+	a := entry(t, "", "/a", "a", Base.Add(-2*time.Minute))
+	b := entry(t, "", "/b", "b", Base.Add(-3*time.Minute)) // least recently validated
+	c := entry(t, "", "/c", "c", Base.Add(-1*time.Minute))
+	for _, e := range []*cache.Entry{a, b, c} {
+		assert.Empty(t, put(t, s, e))
+	}
+	// d is validated even longer ago than b, yet the entry just put is never evicted.
+	d := entry(t, "", "/d", "d", Base.Add(-10*time.Minute))
+	evs := put(t, s, d)
+	require.Len(t, evs, 1)
+	assert.Equal(t, cache.Eviction{Key: b.Key, URL: b.URL, Namespace: "", Reason: cache.ReasonCapacity}, evs[0])
+	requireMiss(t, s, b.Key, cache.ReasonAbsent)
+	for _, e := range []*cache.Entry{a, c, d} {
+		mustGet(t, s, e.Key)
+	}
+	// Replacing an existing key does not grow the count.
+	assert.Empty(t, put(t, s, entry(t, "", "/a", "A", Base)))
+	// The next one pushes out d, now the least recently validated.
+	evs = put(t, s, entry(t, "", "/e", "e", Base))
+	assert.Equal(t, []string{d.Key + ":capacity"}, keysOf(evs))
+	assert.Equal(t, cache.Stats{Entries: 3, Bytes: 3}, stats(t, s))
+}
+
+func testMaxBytes(t *testing.T, open Opener) {
+	s, _ := openAt(t, open, cache.Options{MaxBytes: 10})
+	a := entry(t, "", "/a", "aaaa", Base.Add(-3*time.Minute))
+	b := entry(t, "", "/b", "bbbb", Base.Add(-2*time.Minute))
+	put(t, s, a)
+	put(t, s, b)
+	c := entry(t, "", "/c", "cccccc", Base.Add(-time.Minute)) // 14 bytes: a goes
+	assert.Equal(t, []string{a.Key + ":capacity"}, keysOf(put(t, s, c)))
+	assert.Equal(t, cache.Stats{Entries: 2, Bytes: 10}, stats(t, s))
+	// Shrinking b frees room without evicting.
+	assert.Empty(t, put(t, s, entry(t, "", "/b", "b", Base.Add(-2*time.Minute))))
+	assert.Equal(t, cache.Stats{Entries: 2, Bytes: 7}, stats(t, s))
+	// A body of exactly MaxBytes evicts everything else.
+	full := entry(t, "", "/full", "0123456789", Base.Add(-time.Hour+time.Second))
+	assert.Equal(t, []string{b.Key + ":capacity", c.Key + ":capacity"}, keysOf(put(t, s, full)))
+	assert.Equal(t, cache.Stats{Entries: 1, Bytes: 10}, stats(t, s))
+}
+
+func testTooLarge(t *testing.T, open Opener) {
+	s, _ := openAt(t, open, cache.Options{MaxBytes: 10})
+	keep := entry(t, "", "/keep", "12345", Base)
+	put(t, s, keep)
+	big := entry(t, "", "/keep", "0123456789A", Base) // same key: the old entry stays
+	evs, err := s.Put(ctx(t), big)
+	require.ErrorIs(t, err, cache.ErrTooLarge)
+	assert.Empty(t, evs)
+	assert.Equal(t, "12345", bodyOf(mustGet(t, s, keep.Key)))
+	assert.Equal(t, cache.Stats{Entries: 1, Bytes: 5}, stats(t, s))
+}
+
+func testTouch(t *testing.T, open Opener) {
+	s, clock := openAt(t, open, cache.Options{})
+	e := entry(t, "ns", "/t", "body", Base)
+	e.LastModified = "Thu, 13 Mar 2025 00:00:00 GMT"
+	e.Header = map[string]string{
+		"content-type": "application/json", "cache-control": "max-age=0", "date": "Fri, 14 Mar 2025 09:26:53 GMT",
+		"content-length": "4",
+	}
+	put(t, s, e)
+	later := Base.Add(30 * time.Minute)
+	clock.Set(later)
+	got, err := s.Touch(ctx(t), e.Key, cache.Revalidation{
+		ValidatedAt: later, ETag: `W/"/t"`,
+		Header: map[string]string{
+			"Cache-Control": "max-age=60", "date": "Fri, 14 Mar 2025 09:56:53 GMT",
+			"content-type": "text/html", "content-length": "0", "x-request-id": "r2",
+		},
+	})
+	require.NoError(t, err)
+	check := func(got *cache.Entry) {
+		t.Helper()
+		assert.Equal(t, `W/"/t"`, got.ETag)
+		assert.Equal(t, e.LastModified, got.LastModified, "empty LastModified keeps the stored one")
+		assert.True(t, later.Equal(got.ValidatedAt), "ValidatedAt = %v, want %v", got.ValidatedAt, later)
+		assert.True(t, Base.Equal(got.StoredAt), "StoredAt changed to %v", got.StoredAt)
+		assert.Equal(t, map[string]string{
+			"content-type": "application/json", "cache-control": "max-age=60",
+			"date": "Fri, 14 Mar 2025 09:56:53 GMT", "content-length": "4", "x-request-id": "r2",
+		}, got.Header)
+		assert.Equal(t, "body", bodyOf(got))
+	}
+	check(got)
+	check(mustGet(t, s, e.Key))
+	// The refreshed entry lives a TTL from its new ValidatedAt.
+	clock.Set(Base.Add(ttl + time.Minute))
+	check(mustGet(t, s, e.Key))
+
+	// Zero ValidatedAt means now.
+	clock.Set(Base.Add(ttl + 2*time.Minute))
+	got, err = s.Touch(ctx(t), e.Key, cache.Revalidation{})
+	require.NoError(t, err)
+	assert.True(t, got.ValidatedAt.Equal(Base.Add(ttl+2*time.Minute)), "ValidatedAt = %v", got.ValidatedAt)
+	assert.Equal(t, `W/"/t"`, got.ETag)
+
+	_, err = s.Touch(ctx(t), "missing", cache.Revalidation{ValidatedAt: later})
+	require.ErrorIs(t, err, cache.ErrMiss)
+	var miss *cache.MissError
+	require.ErrorAs(t, err, &miss)
+	assert.Equal(t, cache.ReasonAbsent, miss.Reason)
+	assert.Equal(t, cache.Stats{Entries: 1, Bytes: 4}, stats(t, s))
+}
+
+func testTouchExpiredAndVersion(t *testing.T, open Opener) {
+	s1, clock := openAt(t, open, cache.Options{})
+	e := entry(t, "", "/x", "x", Base)
+	put(t, s1, e)
+	// A 304 after the TTL ran out confirms the body: the entry is fresh again.
+	clock.Set(Base.Add(2 * ttl))
+	got, err := s1.Touch(ctx(t), e.Key, cache.Revalidation{ValidatedAt: clock.Now()})
+	require.NoError(t, err)
+	assert.Equal(t, "x", bodyOf(got))
+	mustGet(t, s1, e.Key)
+
+	s2, _ := openAt(t, open, cache.Options{AppVersion: v2})
+	_, err = s2.Touch(ctx(t), e.Key, cache.Revalidation{ValidatedAt: Base})
+	var miss *cache.MissError
+	require.ErrorAs(t, err, &miss)
+	assert.Equal(t, cache.ReasonVersion, miss.Reason)
+	require.NotNil(t, miss.Evicted)
+	assert.Equal(t, e.Key, miss.Evicted.Key)
+	requireMiss(t, s1, e.Key, cache.ReasonAbsent)
+}
+
+func testDelete(t *testing.T, open Opener) {
+	s, _ := openAt(t, open, cache.Options{})
+	e := entry(t, "", "/d", "abc", Base)
+	other := entry(t, "", "/o", "12", Base)
+	put(t, s, e)
+	put(t, s, other)
+	ok, err := s.Delete(ctx(t), e.Key)
+	require.NoError(t, err)
+	assert.True(t, ok)
+	ok, err = s.Delete(ctx(t), e.Key)
+	require.NoError(t, err)
+	assert.False(t, ok)
+	requireMiss(t, s, e.Key, cache.ReasonAbsent)
+	mustGet(t, s, other.Key)
+	assert.Equal(t, cache.Stats{Entries: 1, Bytes: 2}, stats(t, s))
+}
+
+func testStatsExact(t *testing.T, open Opener) {
+	s, _ := openAt(t, open, cache.Options{MaxEntries: 4})
+	steps := []struct {
+		name string
+		do   func(t *testing.T)
+		want cache.Stats
+	}{
+		{"empty", func(*testing.T) {}, cache.Stats{}},
+		{"put 3", func(t *testing.T) {
+			put(t, s, entry(t, "", "/1", "1", Base.Add(-3*time.Second)))
+			put(t, s, entry(t, "", "/2", "22", Base.Add(-2*time.Second)))
+			put(t, s, entry(t, "x", "/3", "333", Base.Add(-1*time.Second)))
+		}, cache.Stats{Entries: 3, Bytes: 6}},
+		{"replace grows", func(t *testing.T) { put(t, s, entry(t, "", "/1", "11111", Base.Add(-3*time.Second))) },
+			cache.Stats{Entries: 3, Bytes: 10}},
+		{"replace shrinks", func(t *testing.T) { put(t, s, entry(t, "", "/2", "", Base.Add(-2*time.Second))) },
+			cache.Stats{Entries: 3, Bytes: 8}},
+		{"delete", func(t *testing.T) {
+			ok, err := s.Delete(ctx(t), entry(t, "x", "/3", "", Base).Key)
+			require.NoError(t, err)
+			require.True(t, ok)
+		}, cache.Stats{Entries: 2, Bytes: 5}},
+		{"fill and evict", func(t *testing.T) {
+			put(t, s, entry(t, "", "/4", "4444", Base))
+			put(t, s, entry(t, "", "/5", "55", Base))
+			evs := put(t, s, entry(t, "", "/6", "6", Base)) // evicts /1 (5 bytes)
+			require.Equal(t, []string{entry(t, "", "/1", "", Base).Key + ":capacity"}, keysOf(evs))
+		}, cache.Stats{Entries: 4, Bytes: 7}},
+		{"clear namespace", func(t *testing.T) {
+			put(t, s, entry(t, "x", "/7", "7777777", Base)) // evicts /2 (0 bytes)
+			n, err := s.Clear(ctx(t), "x")
+			require.NoError(t, err)
+			require.Equal(t, 1, n)
+		}, cache.Stats{Entries: 3, Bytes: 7}},
+		{"clear all", func(t *testing.T) { require.NoError(t, s.ClearAll(ctx(t))) }, cache.Stats{}},
+		{"put after clear all", func(t *testing.T) { put(t, s, entry(t, "", "/8", "88", Base)) },
+			cache.Stats{Entries: 1, Bytes: 2}},
+	}
+	for _, st := range steps {
+		st.do(t)
+		assert.Equal(t, st.want, stats(t, s), "after %s", st.name)
+	}
+}
+
+func testSweep(t *testing.T, open Opener) {
+	s1, clock := openAt(t, open, cache.Options{AppVersion: v1})
+	fresh := entry(t, "", "/fresh", "f", Base.Add(-ttl+time.Millisecond))
+	atTTL := entry(t, "", "/at-ttl", "t", Base.Add(-ttl))
+	old := entry(t, "", "/old", "o", Base.Add(-3*ttl))
+	future := entry(t, "", "/future", "u", Base.Add(time.Hour)) // clock went backwards since
+	for _, e := range []*cache.Entry{fresh, atTTL, old, future} {
+		put(t, s1, e)
+	}
+	s2, _ := openAt(t, open, cache.Options{AppVersion: v2})
+	put(t, s2, withVersion(entry(t, "", "/v2-fresh", "2", Base), v2))
+	put(t, s2, withVersion(entry(t, "", "/v2-old", "2", Base.Add(-3*ttl)), v2))
+	s0, _ := openAt(t, open, cache.Options{AppVersion: "v0"})
+	put(t, s0, withVersion(entry(t, "", "/v0", "0", Base), "v0"))
+	clock.Set(Base)
+
+	evs, err := s1.Sweep(ctx(t))
+	require.NoError(t, err)
+	k := func(p string) string { return entry(t, "", p, "", Base).Key }
+	assert.Equal(t, []string{
+		k("/at-ttl") + ":ttl", k("/old") + ":ttl",
+		k("/v0") + ":version", k("/v2-fresh") + ":version", k("/v2-old") + ":version",
+	}, keysOf(evs))
+	for _, e := range []*cache.Entry{fresh, future} {
+		mustGet(t, s1, e.Key)
+	}
+	assert.Equal(t, cache.Stats{Entries: 2, Bytes: 2}, stats(t, s1))
+	evs, err = s1.Sweep(ctx(t))
+	require.NoError(t, err)
+	assert.Empty(t, evs, "a second sweep finds nothing")
+}
+
+func withVersion(e *cache.Entry, v string) *cache.Entry {
+	e.AppVersion = v
+	return e
+}
+
+func testReturnsCopies(t *testing.T, open Opener) {
+	s, _ := openAt(t, open, cache.Options{})
+	e := entry(t, "", "/c", "abc", Base)
+	put(t, s, e)
+	e.Header["content-type"] = "changed after put"
+	got := mustGet(t, s, e.Key)
+	assert.Equal(t, "application/json", got.Header["content-type"])
+	got.Header["content-type"] = "changed after get"
+	got.ETag = "changed"
+	again := mustGet(t, s, e.Key)
+	assert.Equal(t, "application/json", again.Header["content-type"])
+	assert.Equal(t, `"/c"`, again.ETag)
+}
+
+func testClosed(t *testing.T, open Opener) {
+	s, _ := openAt(t, open, cache.Options{})
+	require.NoError(t, s.Close())
+	_, err := s.Get(ctx(t), "k")
+	assert.True(t, errors.Is(err, cache.ErrClosed), "Get after Close: %v", err)
+	_, err = s.Put(ctx(t), entry(t, "", "/x", "x", Base))
+	assert.ErrorIs(t, err, cache.ErrClosed)
+	_, err = s.Stats(ctx(t))
+	assert.ErrorIs(t, err, cache.ErrClosed)
+}
