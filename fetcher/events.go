@@ -1,0 +1,59 @@
+package fetcher
+
+import (
+	"time"
+
+	"github.com/etagcache/etag-cache/cache"
+)
+
+// EventType names an event.
+type EventType string
+
+// The event set. It is the JS contract: onEvent(type, detail).
+const (
+	// EventUpdate: a revalidation brought a changed representation; Result
+	// holds it (Source network).
+	EventUpdate EventType = "update"
+	// EventRevalidated: the server confirmed the stored copy (Status 304, or
+	// 200 with the same validator/body hash); ValidatedAt is the new time.
+	EventRevalidated EventType = "revalidated"
+	// EventError: a request or storage operation failed; Kind, Err, Message,
+	// and Status for http-status errors.
+	EventError EventType = "error"
+	// EventEvict: an entry was removed; Reason says why.
+	EventEvict EventType = "evict"
+	// EventWarning: a diagnostic; Code and Message.
+	EventWarning EventType = "warning"
+)
+
+// Warning codes.
+const (
+	// WarnETagNotExposed: a cross-origin response carried a body but no
+	// validator JS can read; the server must send
+	// Access-Control-Expose-Headers: ETag, Last-Modified.
+	WarnETagNotExposed = "etag-not-exposed"
+)
+
+// Event is one notification to Options.Events. Only the fields of its Type
+// are set.
+type Event struct {
+	Type EventType
+	// URL is the normalized URL the event concerns ("" for none).
+	URL string
+	// Result is the new result (update).
+	Result *Result
+	// Status is the HTTP status (revalidated; error with Kind http-status).
+	Status int
+	// ValidatedAt is the new validation time (revalidated).
+	ValidatedAt time.Time
+	// Kind classifies an error.
+	Kind ErrorKind
+	// Err is the error (error).
+	Err error
+	// Message is a human-readable description (error, warning).
+	Message string
+	// Reason is why an entry was removed (evict).
+	Reason cache.Reason
+	// Code identifies a warning, e.g. WarnETagNotExposed.
+	Code string
+}
