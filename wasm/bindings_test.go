@@ -1,0 +1,184 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strconv"
+	"sync/atomic"
+	"syscall/js"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/etagcache/etag-cache/internal/jsutil"
+)
+
+// These tests drive the bindings the way etag-cache.js does: through JS
+// values and Promises, in headless Chromium, against the loopback test
+// server the Makefile starts (TEST_SERVER_URL).
+
+var dbSeq atomic.Int64
+
+func serverURL(t *testing.T) string {
+	t.Helper()
+	u := os.Getenv("TEST_SERVER_URL")
+	require.NotEmpty(t, u, "TEST_SERVER_URL is not set: run through `make test-browser`")
+	return u
+}
+
+func await(t *testing.T, p js.Value) (js.Value, *jsutil.JSError) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	v, err := jsutil.Await(ctx, p)
+	if err == nil {
+		return v, nil
+	}
+	var je *jsutil.JSError
+	require.True(t, errors.As(err, &je), "await: %v", err)
+	return v, je
+}
+
+func jsObj(t *testing.T, src string) js.Value {
+	t.Helper()
+	return js.Global().Get("JSON").Call("parse", src)
+}
+
+// open opens a cache with a fresh database deleted at cleanup.
+func open(t *testing.T, extra map[string]any) js.Value {
+	t.Helper()
+	name := "wasm-test-" + strconv.FormatInt(dbSeq.Add(1), 10) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	o := obj(map[string]any{"version": "v1", "dbName": name, "origin": js.Global().Get("location").Get("origin").String()})
+	for k, v := range extra {
+		o.Set(k, v)
+	}
+	h, jerr := await(t, openCache([]js.Value{o}))
+	require.Nil(t, jerr)
+	t.Cleanup(func() {
+		await(t, h.Call("close"))
+		if idb := js.Global().Get("indexedDB"); idb.Truthy() {
+			idb.Call("deleteDatabase", name)
+		}
+	})
+	return h
+}
+
+func TestOpenRejectsBadOptionsWithTypeError(t *testing.T) {
+	cases := map[string][]js.Value{
+		"no argument":         nil,
+		"not an object":       {js.ValueOf("v1")},
+		"no version":          {jsObj(t, `{}`)},
+		"empty version":       {jsObj(t, `{"version":""}`)},
+		"version not string":  {jsObj(t, `{"version":3}`)},
+		"negative ttl":        {jsObj(t, `{"version":"v1","ttl":-1}`)},
+		"ttl not a number":    {jsObj(t, `{"version":"v1","ttl":"7d"}`)},
+		"empty dbName":        {jsObj(t, `{"version":"v1","dbName":""}`)},
+		"unknown storage":     {jsObj(t, `{"version":"v1","storage":"disk"}`)},
+		"bad credentials":     {jsObj(t, `{"version":"v1","credentials":"all"}`)},
+		"header not a string": {jsObj(t, `{"version":"v1","headers":{"X-A":1}}`)},
+		"onEvent not a func":  {jsObj(t, `{"version":"v1","onEvent":"f"}`)},
+	}
+	for name, args := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, jerr := await(t, openCache(args))
+			require.NotNil(t, jerr, "open should reject")
+			assert.Equal(t, "TypeError", jerr.Name)
+		})
+	}
+	// The module survives: a valid call works afterwards.
+	h := open(t, map[string]any{"storage": "memory"})
+	assert.Equal(t, "memory", h.Get("storage").String())
+}
+
+func TestGetRejectsBadURLsThenServes(t *testing.T) {
+	h := open(t, nil)
+	assert.Equal(t, "indexeddb", h.Get("storage").String())
+	for name, args := range map[string][]js.Value{
+		"missing":    nil,
+		"empty":      {js.ValueOf("")},
+		"number":     {js.ValueOf(42)},
+		"relative":   {js.ValueOf("/api/grades/")},
+		"garbage":    {js.ValueOf("http://[::1")},
+		"bad init":   {js.ValueOf(serverURL(t) + "/expose/a"), js.ValueOf("x")},
+		"bad header": {js.ValueOf(serverURL(t) + "/expose/a"), jsObj(t, `{"headers":{"A":[1]}}`)},
+	} {
+		in := make([]any, len(args))
+		for i, a := range args {
+			in[i] = a
+		}
+		_, jerr := await(t, h.Call("get", in...))
+		require.NotNil(t, jerr, name)
+		assert.Equal(t, "TypeError", jerr.Name, name)
+	}
+
+	url := serverURL(t) + "/expose/bindings-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	r, jerr := await(t, h.Call("get", url))
+	require.Nil(t, jerr)
+	assert.Equal(t, "network", r.Get("source").String())
+	assert.Equal(t, 200, r.Get("status").Int())
+	assert.Equal(t, `"v0"`, r.Get("etag").String())
+	assert.True(t, r.Get("body").InstanceOf(js.Global().Get("ArrayBuffer")))
+	assert.Contains(t, r.Get("contentType").String(), "application/json")
+
+	r, jerr = await(t, h.Call("get", url))
+	require.Nil(t, jerr)
+	assert.Equal(t, "cache", r.Get("source").String())
+	assert.True(t, r.Get("body").InstanceOf(js.Global().Get("ArrayBuffer")))
+	text := js.Global().Get("TextDecoder").New().Call("decode", r.Get("body")).String()
+	assert.Contains(t, text, `"version":0`)
+
+	st, jerr := await(t, h.Call("stats"))
+	require.Nil(t, jerr)
+	assert.Equal(t, 1, st.Get("entries").Int())
+	assert.GreaterOrEqual(t, st.Get("hits").Int(), 1)
+}
+
+func TestErrorNames(t *testing.T) {
+	h := open(t, map[string]any{"timeout": 300})
+	// Nothing listens on port 9 of loopback: a network error, nothing cached.
+	_, jerr := await(t, h.Call("get", "http://127.0.0.1:9/nothing"))
+	require.NotNil(t, jerr)
+	assert.Equal(t, "NetworkError", jerr.Name)
+
+	_, jerr = await(t, h.Call("get", serverURL(t)+"/hang"))
+	require.NotNil(t, jerr)
+	assert.Equal(t, "TimeoutError", jerr.Name)
+
+	_, jerr = await(t, h.Call("get", serverURL(t)+"/missing"))
+	require.NotNil(t, jerr)
+	assert.Equal(t, "HttpStatusError", jerr.Name)
+	assert.Equal(t, 404, jerr.Value.Get("status").Int())
+}
+
+// withoutIndexedDB hides globalThis.indexedDB for the rest of the test.
+func withoutIndexedDB(t *testing.T) {
+	g := js.Global()
+	reflect := g.Get("Reflect")
+	desc := reflect.Call("getOwnPropertyDescriptor", g, "indexedDB")
+	require.True(t, reflect.Call("defineProperty", g, "indexedDB", jsObj(t, `{"value":null,"configurable":true}`)).Bool())
+	t.Cleanup(func() { reflect.Call("defineProperty", g, "indexedDB", desc) })
+}
+
+func TestStorageFallback(t *testing.T) {
+	withoutIndexedDB(t)
+	_, jerr := await(t, openCache([]js.Value{jsObj(t, `{"version":"v1","storage":"indexeddb"}`)}))
+	require.NotNil(t, jerr)
+	assert.Equal(t, "StorageUnavailableError", jerr.Name)
+
+	var warnings []string
+	onEvent := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		if args[0].String() == "warning" {
+			warnings = append(warnings, args[1].Get("code").String())
+		}
+		return nil
+	})
+	t.Cleanup(onEvent.Release)
+	h := open(t, map[string]any{"onEvent": onEvent})
+	assert.Equal(t, "memory", h.Get("storage").String())
+	assert.Equal(t, []string{"storage-fallback"}, warnings)
+}

@@ -1,0 +1,55 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"errors"
+	"syscall/js"
+
+	"github.com/etagcache/etag-cache/cache"
+	"github.com/etagcache/etag-cache/fetcher"
+)
+
+// Stable names of the errors JS callers see (documented in etag-cache.d.ts).
+const (
+	nameType               = "TypeError"               // bad arguments from JS
+	nameStorageUnavailable = "StorageUnavailableError" // IndexedDB demanded but unusable
+	nameNetwork            = "NetworkError"            // fetch failed and nothing cached
+	nameTimeout            = "TimeoutError"            // request deadline passed and nothing cached
+	nameHTTPStatus         = "HttpStatusError"         // non-cacheable status and nothing cached
+	nameEtagCache          = "EtagCacheError"          // anything else, including a recovered panic
+)
+
+// argError is a bad argument from JavaScript; it becomes a TypeError.
+type argError struct{ msg string }
+
+func (e *argError) Error() string { return "etag-cache: " + e.msg }
+
+func badArg(msg string) error { return &argError{msg: msg} }
+
+// toJSError turns a Go error into a real JS Error with a stable name.
+func toJSError(err error) js.Value {
+	var ae *argError
+	var se *fetcher.HTTPStatusError
+	switch {
+	case errors.As(err, &ae):
+		return js.Global().Get("TypeError").New(err.Error())
+	case errors.Is(err, cache.ErrUnavailable):
+		return newError(nameStorageUnavailable, err.Error())
+	case errors.Is(err, fetcher.ErrTimeout):
+		return newError(nameTimeout, err.Error())
+	case errors.Is(err, fetcher.ErrNetwork):
+		return newError(nameNetwork, err.Error())
+	case errors.As(err, &se):
+		e := newError(nameHTTPStatus, err.Error())
+		e.Set("status", se.Status)
+		return e
+	}
+	return newError(nameEtagCache, err.Error())
+}
+
+func newError(name, msg string) js.Value {
+	e := js.Global().Get("Error").New(msg)
+	e.Set("name", name)
+	return e
+}
