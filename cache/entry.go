@@ -40,8 +40,8 @@ type Entry struct {
 	// Body is the response body. Stores may hand back a Body whose bytes stay
 	// outside Go memory (see JSBody in the js/wasm build).
 	Body Body
-	// Hash is the hex SHA-256 of the body, used to detect changes when the
-	// server sends no validator. It may be empty.
+	// Hash fingerprints the body (the fetcher's choice of function), used to
+	// detect changes when the server sends no validator. It may be empty.
 	Hash string
 }
 

@@ -1,6 +1,8 @@
 package fetcher
 
 import (
+	"hash/crc64"
+	"strconv"
 	"strings"
 
 	"github.com/etagcache/etag-cache/cache"
@@ -11,7 +13,7 @@ import (
 //   - both have an ETag: weak comparison (W/"x" equals "x", so a gzip layer
 //     that weakens tags on some responses causes no false update);
 //   - otherwise both have a Last-Modified: the same date;
-//   - otherwise: the same body hash (SHA-256).
+//   - otherwise: the same body hash (bodyHash).
 //
 // An ETag on one side only (e.g. a server that stopped exposing it) falls
 // through to the next rule.
@@ -23,6 +25,18 @@ func sameRepresentation(old, n *cache.Entry) bool {
 		return sameDate(old.LastModified, n.LastModified)
 	}
 	return old.Hash != "" && old.Hash == n.Hash
+}
+
+// crcTable is the CRC-64 (ECMA) table bodyHash uses.
+var crcTable = crc64.MakeTable(crc64.ECMA)
+
+// bodyHash fingerprints a body for change detection when the server sends no
+// validator: its CRC-64 and length. It detects changes, it does not defend
+// against a server forging collisions (the server is the app's own). It
+// replaced SHA-256, which costs ~40 KB of brotli'd module and is several
+// times slower in wasm, where a cheap phone hashes every fetched body.
+func bodyHash(body []byte) string {
+	return "crc64:" + strconv.FormatUint(crc64.Checksum(body, crcTable), 16) + ":" + strconv.Itoa(len(body))
 }
 
 // sameDate compares two HTTP-date values, as dates when both parse and as

@@ -2,8 +2,6 @@ package fetcher
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"maps"
@@ -106,12 +104,11 @@ func (c *Client) applyNotModified(ctx context.Context, key, u string, resp *Resp
 func (c *Client) applyFull(ctx context.Context, key, u string, resp *Response, old *cache.Entry) (*syncOutcome, error) {
 	now := c.opts.Now()
 	body := resp.Body.Bytes() // the one copy into Go memory, on the network path only
-	sum := sha256.Sum256(body)
 	e := &cache.Entry{
 		Key: key, URL: u, Method: "GET", Namespace: c.opts.Namespace, AppVersion: c.opts.AppVersion,
 		ETag: resp.Header["etag"], LastModified: resp.Header["last-modified"], Status: resp.Status,
 		Header: storedHeaders(resp.Header), StoredAt: now, ValidatedAt: now,
-		Body: resp.Body, Hash: hex.EncodeToString(sum[:]),
+		Body: resp.Body, Hash: bodyHash(body),
 	}
 	c.checkValidatorsVisible(u, e, old)
 	changed := old == nil || !sameRepresentation(old, e)
