@@ -14,6 +14,10 @@ export interface CachedValue<T = unknown> {
   source: ResultSource | null;
   /** Whether the latest data was served past its freshness. */
   stale: boolean;
+  /** When the latest data's body arrived from the network (ms since the epoch); null until the first result. */
+  storedAt: number | null;
+  /** When the server last confirmed the latest data (ms since the epoch); null until the first result. */
+  validatedAt: number | null;
 }
 
 /** Options of cachedStore. */

@@ -3,18 +3,20 @@
 // unsubscribe function), so `$grades` works in components and `get(store)` works in plain code.
 
 function initialValue() {
-  return { data: undefined, loading: true, error: null, source: null, stale: false };
+  return { data: undefined, loading: true, error: null, source: null, stale: false, storedAt: null, validatedAt: null };
 }
 
 /**
- * cachedStore(cache, url, init?) returns a readable store whose value is { data, loading, error, source, stale }.
+ * cachedStore(cache, url, init?) returns a readable store whose value is
+ * { data, loading, error, source, stale, storedAt, validatedAt } (the two times in ms since the epoch, so a page can
+ * show how old cached data is).
  *
  * - `cache` is an EtagCache, a Promise of one (typical: created in onMount or behind `browser`), or null/undefined
  *   (SSR, or not created yet): then the value stays { loading: true } and nothing throws.
  * - Without `window` (server-side rendering) the store never touches the cache and stays loading.
  * - The first subscriber starts cache.subscribe(url); the last unsubscribe stops it. The value then keeps the last
  *   data; a later first subscriber starts again (and re-reads the URL).
- * - A result sets { data, loading: false, error: null, source, stale }. A failed read, an `error` event of this URL,
+ * - A result sets { data, loading: false, error: null, source, stale, storedAt, validatedAt }. A failed read, an `error` event of this URL,
  *   or a cache Promise that rejects sets `error` and loading: false and keeps the last data (offline: the cached
  *   rows stay on screen with the error next to them).
  * - init.headers are sent with this URL's reads (like get's init.headers).
@@ -48,7 +50,7 @@ export function cachedStore(cache, url, init = {}) {
           off = c.subscribe(
             url,
             (result) => set({ data: result.data, loading: false, error: null, source: result.source,
-              stale: result.stale === true }),
+              stale: result.stale === true, storedAt: result.storedAt, validatedAt: result.validatedAt }),
             { headers: init && init.headers, onError: (err) => active && fail(err) },
           );
         } catch (err) {

@@ -5,7 +5,7 @@ import { cachedStore } from '../svelte.js';
 import { __internal } from '../etag-cache.js';
 import { fakeApi, fakeEnv, flush, raw } from './fakes.mjs';
 
-const LOADING = { data: undefined, loading: true, error: null, source: null, stale: false };
+const LOADING = { data: undefined, loading: true, error: null, source: null, stale: false, storedAt: null, validatedAt: null };
 
 /** A cache stand-in whose subscribe is driven by the test. */
 function fakeCache() {
@@ -86,8 +86,9 @@ test('browser: first subscriber starts, last unsubscribe stops, values follow re
     assert.deepEqual(fc.subs[0].options.headers, { 'X-Term': '2' });
 
     fc.subs[0].fn({ data: [1], source: 'cache', stale: true });
-    fc.subs[0].fn({ data: [2], source: 'network', stale: false });
-    assert.deepEqual(a.at(-1), { data: [2], loading: false, error: null, source: 'network', stale: false });
+    fc.subs[0].fn({ data: [2], source: 'network', stale: false, storedAt: 1000, validatedAt: 2000 });
+    assert.deepEqual(a.at(-1), { data: [2], loading: false, error: null, source: 'network', stale: false,
+      storedAt: 1000, validatedAt: 2000 });
     assert.deepEqual(b.map((v) => v.data), [undefined, [1], [2]]);
 
     unsubA();
@@ -125,10 +126,11 @@ test('browser: errors set error and keep the last data', () =>
     const unsub = store.subscribe((v) => values.push(v));
     await flush();
     const { fn, options } = fc.subs[0];
-    fn({ data: 'cached', source: 'cache', stale: false });
+    fn({ data: 'cached', source: 'cache', stale: false, storedAt: 5, validatedAt: 7 });
     const err = Object.assign(new Error('offline'), { name: 'NetworkError' });
     options.onError(err);
-    assert.deepEqual(values.at(-1), { data: 'cached', loading: false, error: err, source: 'cache', stale: false });
+    assert.deepEqual(values.at(-1), { data: 'cached', loading: false, error: err, source: 'cache', stale: false,
+      storedAt: 5, validatedAt: 7 });
     fn({ data: 'fresh', source: 'network', stale: false });
     assert.equal(values.at(-1).error, null);
     unsub();
