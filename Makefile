@@ -16,7 +16,11 @@ FUZZTIME  ?= 3s
 # Fuzz targets, package:FuzzName (FuzzIfNoneMatch also fuzzes ParseETag and the comparisons).
 FUZZ_TARGETS := ./fetcher:FuzzIfNoneMatch ./fetcher:FuzzCacheControl ./cache:FuzzKey
 
-.PHONY: deps test test-host test-browser test-fuzz test-e2e test-js vet build size demo fuzz clean
+PKG_VERSION = $(shell node -p "require('./web/package.json').version")
+PKG_TGZ      = $(DIST)/etag-cache-$(PKG_VERSION).tgz
+EXAMPLE     := web/examples/sveltekit
+
+.PHONY: deps test test-host test-browser test-fuzz test-e2e test-js test-sveltekit vet build size pack demo fuzz clean
 
 ## deps: Debian chromium, wasmbrowsertest (as go_js_wasm_exec in ./bin), npm packages. Idempotent.
 deps: $(WBT_STAMP) chromium web/node_modules/.installed
@@ -38,7 +42,7 @@ web/node_modules/.installed: web/package-lock.json
 	@touch $@
 
 ## test: everything CI runs.
-test: deps vet test-host test-fuzz test-browser test-js test-e2e
+test: deps vet test-host test-fuzz test-browser test-js test-e2e test-sveltekit
 
 vet:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './web/node_modules/*')); \
@@ -73,6 +77,29 @@ test-js:
 test-e2e: build web/node_modules/.installed chromium
 	cd web && DIST_DIR=$(DIST) node --test --test-concurrency=1 e2e/
 
+## pack: the npm package a user installs, dist/etag-cache-<version>.tgz, from a fresh `make build`.
+pack: build
+	@rm -rf $(DIST)/package && mkdir -p $(DIST)/package
+	cp web/package.json $(DIST)/etag-cache.js $(DIST)/etag-cache.d.ts $(DIST)/svelte.js $(DIST)/svelte.d.ts \
+	  $(DIST)/etag-cache.wasm $(DIST)/wasm_exec.js $(DIST)/package/
+	cd $(DIST)/package && npm pack --pack-destination $(DIST) --loglevel=error >/dev/null
+	@rm -rf $(DIST)/package
+	@test -s $(PKG_TGZ) && echo "packed $(PKG_TGZ)"
+
+# npm ci from the example's committed lock: registry packages only. The tarball is installed after it with
+# --no-save, because a file: dependency would pin the tarball's hash and every rebuild would break npm ci.
+$(EXAMPLE)/node_modules/.installed: $(EXAMPLE)/package-lock.json
+	cd $(EXAMPLE) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## test-sveltekit: the SvelteKit example built against the packed tarball, driven in headless Chromium.
+test-sveltekit: pack chromium $(EXAMPLE)/node_modules/.installed
+	@mkdir -p $(BIN)
+	$(GO) build -o $(BIN)/demo ./web/demo
+	cd $(EXAMPLE) && npm install --no-save --no-audit --no-fund --loglevel=error $(PKG_TGZ)
+	cd $(EXAMPLE) && npm run --silent build >/dev/null
+	cd $(EXAMPLE) && DEMO_BIN=$(BIN)/demo npm run --silent test:e2e
+
 ## build: dist/ holds exactly what a user copies into their static folder.
 build:
 	@mkdir -p $(DIST)
@@ -101,3 +128,4 @@ fuzz: test-fuzz
 
 clean:
 	rm -rf $(DIST) $(BIN) web/node_modules web/e2e/out
+	rm -rf $(EXAMPLE)/node_modules $(EXAMPLE)/.svelte-kit $(EXAMPLE)/build $(EXAMPLE)/e2e/out
