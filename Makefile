@@ -122,7 +122,7 @@ size: build
 demo: build
 	$(GO) run ./web/demo -addr 127.0.0.1:8080 -dist $(DIST) $(DEMO_FLAGS)
 
-## fuzz: longer fuzzing on demand (FUZZTIME=2m make fuzz).
+## fuzz: longer fuzzing on demand (make fuzz FUZZTIME=10m).
 fuzz: FUZZTIME = 1m
 fuzz: test-fuzz
 
