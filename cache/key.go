@@ -35,18 +35,18 @@ func Key(namespace, method, rawURL string) (key, normalizedURL string, err error
 // https) dropped, the fragment dropped, an empty path turned into "/". The
 // query is kept verbatim, parameter order included, since servers may treat
 // differently ordered queries as different resources. A relative URL, another
-// scheme, a missing host or a URL that does not parse is an error.
+// scheme, a missing host or a URL that does not parse is a *URLError.
 func NormalizeURL(rawURL string) (string, error) {
 	u, err := url.Parse(strings.TrimSpace(rawURL))
 	if err != nil {
-		return "", fmt.Errorf("cache: normalize %q: %w", rawURL, err)
+		return "", &URLError{URL: rawURL, Err: err}
 	}
 	scheme := strings.ToLower(u.Scheme)
 	if scheme != "http" && scheme != "https" {
-		return "", fmt.Errorf("cache: normalize %q: %w", rawURL, errNotHTTP)
+		return "", &URLError{URL: rawURL, Err: errNotHTTP}
 	}
 	if u.Host == "" || u.Opaque != "" {
-		return "", fmt.Errorf("cache: normalize %q: %w", rawURL, errNoHost)
+		return "", &URLError{URL: rawURL, Err: errNoHost}
 	}
 	host := strings.ToLower(u.Host)
 	if port := u.Port(); (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
@@ -55,7 +55,7 @@ func NormalizeURL(rawURL string) (string, error) {
 		host = strings.TrimSuffix(host, ":") // "example.com:" has an empty port
 	}
 	if strings.TrimSuffix(strings.TrimPrefix(host, "["), "]") == "" {
-		return "", fmt.Errorf("cache: normalize %q: %w", rawURL, errNoHost)
+		return "", &URLError{URL: rawURL, Err: errNoHost}
 	}
 	out := url.URL{
 		Scheme:   scheme,
@@ -73,6 +73,26 @@ func NormalizeURL(rawURL string) (string, error) {
 	}
 	return out.String(), nil
 }
+
+// ErrBadURL is matched (errors.Is) by the *URLError that Key and
+// NormalizeURL return for a URL they cannot use.
+var ErrBadURL = errors.New("cache: bad URL")
+
+// URLError says why a URL cannot be cached.
+type URLError struct {
+	URL string
+	Err error
+}
+
+func (e *URLError) Error() string {
+	return "cache: bad URL " + strconv.Quote(e.URL) + ": " + e.Err.Error()
+}
+
+// Unwrap returns the parse error or the rule the URL broke.
+func (e *URLError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrBadURL) hold.
+func (e *URLError) Is(target error) bool { return target == ErrBadURL }
 
 var (
 	errNotHTTP = errors.New("not an absolute http or https URL")

@@ -47,6 +47,7 @@ func TestNormalizeURL(t *testing.T) {
 			if tc.wantErr {
 				require.Error(t, err, "NormalizeURL(%q) = %q", tc.in, got)
 				assert.True(t, strings.HasPrefix(err.Error(), "cache: "), "error %q", err)
+				assert.ErrorIs(t, err, cache.ErrBadURL)
 				return
 			}
 			require.NoError(t, err)

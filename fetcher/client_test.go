@@ -510,7 +510,7 @@ func TestGetRejectsBadURL(t *testing.T) {
 	h := newHarness(t, srv, nil)
 	for _, u := range []string{"", "/relative", "ftp://x/", "http://"} {
 		_, err := h.get(u)
-		assert.Error(t, err, "Get(%q)", u)
+		assert.ErrorIs(t, err, cache.ErrBadURL, "Get(%q)", u)
 	}
 }
 

@@ -32,7 +32,7 @@ func toJSError(err error) js.Value {
 	var ae *argError
 	var se *fetcher.HTTPStatusError
 	switch {
-	case errors.As(err, &ae):
+	case errors.As(err, &ae), errors.Is(err, cache.ErrBadURL):
 		return js.Global().Get("TypeError").New(err.Error())
 	case errors.Is(err, cache.ErrUnavailable):
 		return newError(nameStorageUnavailable, err.Error())

@@ -6,7 +6,6 @@ import (
 	"context"
 	"syscall/js"
 
-	"github.com/etagcache/etag-cache/cache"
 	"github.com/etagcache/etag-cache/fetcher"
 )
 
@@ -15,9 +14,6 @@ func (h *handle) get(args []js.Value) js.Value {
 	url, err := urlArg(args)
 	if err != nil {
 		return rejected(err)
-	}
-	if _, err := cache.NormalizeURL(url); err != nil {
-		return rejected(badArg("url " + url + " does not parse as an absolute http(s) URL"))
 	}
 	var hdr map[string]string
 	if len(args) > 1 && !absent(args[1]) {
