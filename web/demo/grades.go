@@ -35,18 +35,18 @@ var seedRows = []struct {
 	student, subject string
 	score            int
 }{
-	{"Amina Njoroge", "Mathematics", 78},
-	{"Brian Otieno", "English", 64},
-	{"Chloe Wanjiru", "Biology", 91},
-	{"David Kamau", "Chemistry", 55},
-	{"Esther Achieng", "Physics", 83},
-	{"Faith Mutua", "History", 70},
-	{"George Kiprop", "Geography", 88},
-	{"Hassan Ali", "Kiswahili", 74},
-	{"Irene Chebet", "Mathematics", 95},
-	{"James Mwangi", "English", 61},
-	{"Kevin Omondi", "Biology", 67},
-	{"Lucy Nyambura", "Chemistry", 80},
+	{"Ayesha Khan", "Mathematics", 78},
+	{"Bilal Ahmed", "English", 64},
+	{"Fatima Malik", "Biology", 91},
+	{"Hamza Qureshi", "Chemistry", 55},
+	{"Sana Baloch", "Physics", 83},
+	{"Usman Tariq", "Pakistan Studies", 70},
+	{"Zainab Shah", "Geography", 88},
+	{"Hassan Ali", "Urdu", 74},
+	{"Mariam Iqbal", "Mathematics", 95},
+	{"Omar Farooq", "English", 61},
+	{"Noor Fatima", "Biology", 67},
+	{"Ali Raza", "Chemistry", 80},
 }
 
 // newGradeBook returns a book holding the seed rows; now stamps later edits.

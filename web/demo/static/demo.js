@@ -224,8 +224,8 @@ async function post(path, body) {
   return res.json();
 }
 
-const STUDENTS = ['Mercy Atieno', 'Peter Njenga', 'Salma Yusuf', 'Tom Odhiambo', 'Wanjiku Karanja', 'Yvonne Were'];
-const SUBJECTS = ['Mathematics', 'English', 'Biology', 'Chemistry', 'Physics', 'History', 'Kiswahili'];
+const STUDENTS = ['Areeba Hussain', 'Danish Mehmood', 'Hira Naveed', 'Saad Anwar', 'Rabia Siddiqui', 'Waqas Javed'];
+const SUBJECTS = ['Mathematics', 'English', 'Urdu', 'Islamiat', 'Pakistan Studies', 'Physics', 'Chemistry', 'Biology'];
 const pick = (list) => list[Math.floor(Math.random() * list.length)];
 const randomScore = () => 30 + Math.floor(Math.random() * 71);
 
