@@ -660,7 +660,11 @@ function defaultEnv() {
   };
 }
 
-async function instantiate(wasmURL, importObject) {
+/**
+ * Downloads and compiles the module. It needs no import object, so it runs in parallel with loading wasm_exec.js
+ * (one round trip less on a cold start over 3G).
+ */
+async function compile(wasmURL) {
   const load = async () => {
     const resp = await fetch(wasmURL);
     if (!resp.ok) {
@@ -668,19 +672,21 @@ async function instantiate(wasmURL, importObject) {
     }
     return resp;
   };
-  if (typeof WebAssembly.instantiateStreaming === 'function') {
+  if (typeof WebAssembly.compileStreaming === 'function') {
     try {
-      return await WebAssembly.instantiateStreaming(load(), importObject);
+      return await WebAssembly.compileStreaming(load());
     } catch (err) {
       // A server that does not send Content-Type: application/wasm makes streaming fail with a TypeError.
       if (!(err instanceof TypeError)) throw err;
     }
   }
   const resp = await load();
-  return WebAssembly.instantiate(await resp.arrayBuffer(), importObject);
+  return WebAssembly.compile(await resp.arrayBuffer());
 }
 
 async function loadModule(wasmURL, wasmExecURL) {
+  const compiled = compile(wasmURL);
+  compiled.catch(() => {}); // observed below; this only keeps an early wasm_exec failure from leaving it unhandled
   if (typeof globalThis.Go !== 'function') await import(wasmExecURL);
   if (typeof globalThis.Go !== 'function') {
     throw namedError('EtagCacheError', `etag-cache: ${wasmExecURL} did not define Go (is it Go's wasm_exec.js?)`);
@@ -692,7 +698,7 @@ async function loadModule(wasmURL, wasmExecURL) {
   });
   go.argv = ['etag-cache', cb];
   try {
-    const { instance } = await instantiate(wasmURL, go.importObject);
+    const instance = await WebAssembly.instantiate(await compiled, go.importObject);
     const exited = go.run(instance).then(() => {
       throw namedError('EtagCacheError', 'etag-cache: the wasm module exited before it registered');
     });
