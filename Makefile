@@ -20,7 +20,7 @@ PKG_VERSION = $(shell node -p "require('./web/package.json').version")
 PKG_TGZ      = $(DIST)/etag-cache-$(PKG_VERSION).tgz
 EXAMPLE     := web/examples/sveltekit
 
-.PHONY: deps test test-host test-browser test-fuzz test-e2e test-js test-sveltekit vet build size pack demo fuzz clean
+.PHONY: deps test test-host test-browser test-fuzz test-e2e test-js test-sveltekit vet build size pack demo fuzz bench bench-smoke clean
 
 ## deps: Debian chromium, wasmbrowsertest (as go_js_wasm_exec in ./bin), npm packages. Idempotent.
 deps: $(WBT_STAMP) chromium web/node_modules/.installed
@@ -122,10 +122,20 @@ size: build
 demo: build
 	$(GO) run ./web/demo -addr 127.0.0.1:8080 -dist $(DIST) $(DEMO_FLAGS)
 
+## bench: etag-cache vs raw IndexedDB vs a Dexie peer in headless Chromium (~3-4 min); rewrites BENCHMARKS.md.
+bench: build chromium
+	BENCH_COMMAND='make bench' web/bench/run.sh --write=$(CURDIR)/BENCHMARKS.md
+
+## bench-smoke: the bench harness end to end with tiny sizes (~70 s); its numbers mean nothing.
+bench-smoke: build chromium
+	BENCH_SMOKE=1 web/bench/run.sh
+	cd web/bench && node --test lib/
+
 ## fuzz: longer fuzzing on demand (make fuzz FUZZTIME=10m).
 fuzz: FUZZTIME = 1m
 fuzz: test-fuzz
 
 clean:
 	rm -rf $(DIST) $(BIN) web/node_modules web/e2e/out
+	rm -rf web/bench/node_modules web/bench/out
 	rm -rf $(EXAMPLE)/node_modules $(EXAMPLE)/.svelte-kit $(EXAMPLE)/build $(EXAMPLE)/e2e/out

@@ -1,0 +1,199 @@
+// The seven measurements of issue 5. Each takes the shared environment {context, base, cfg, log} and returns plain
+// data (raw samples included) for the JSON output; report.js turns it into tables.
+import { readFileSync } from 'node:fs';
+import { gzipSync, brotliCompressSync, constants as zc } from 'node:zlib';
+import { join } from 'node:path';
+import { benchTab, coldVisit, serverCount, serverReset } from './env.js';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const blob = (size, id) => `/api/blob?size=${size}&id=${id}`;
+const item = (k) => `/api/item/${k}`;
+const range = (a, b) => Array.from({ length: b - a }, (_, i) => a + i);
+
+/** 1. Warm cached reads: ours vs raw IndexedDB (bytes, and a parsed-object variant) vs the Dexie peer. */
+export async function warmReads({ context, base, cfg, log }) {
+  const { page } = await benchTab(context, base);
+  const isolated = await page.evaluate(() => window.bench.isolated());
+  const kinds = ['ours', 'floor', 'floorObject', 'peer'];
+  const dbs = { ours: 'ours-warm', floor: 'floor-warm', floorObject: 'floorobj-warm', peer: 'peer-warm' };
+  const out = { isolated, sizes: {} };
+  for (const size of cfg.warm.sizes) {
+    const n = cfg.warm.n[size];
+    log(`warm read ${size} B: ${n} rounds`);
+    out.sizes[size] = await page.evaluate((a) => window.bench.warm(a),
+      { kinds, dbs, url: blob(size, 'warm'), n, warmup: cfg.warm.warmup });
+  }
+  await page.close();
+  return out;
+}
+
+/** Repeat visits of cold.html, impls interleaved per round; `warmup` unmeasured rounds first. */
+async function visits({ context, base, impls, params, rounds, warmup, throttle, warmThrottle }) {
+  const out = Object.fromEntries(impls.map((i) => [i, []]));
+  for (let r = 0; r < warmup + rounds; r++) {
+    for (let j = 0; j < impls.length; j++) {
+      const impl = impls[(r + j) % impls.length];
+      const res = await coldVisit(context, base, { impl, ...params(impl) }, r < warmup ? warmThrottle : throttle);
+      if (r >= warmup) out[impl].push(res);
+    }
+  }
+  return out;
+}
+
+/** 2. Cold start (navigation start -> first cached data), unthrottled and with the CPU throttled 4x. */
+export async function coldStart({ context, base, cfg, log }) {
+  const url = blob(cfg.cold.size, 'cold');
+  const params = (impl) => ({ url, db: `${impl}-cold` });
+  const out = {};
+  for (const cpu of [1, 4]) {
+    log(`cold start, CPU ${cpu}x: ${cfg.cold.n} rounds`);
+    out[`cpu${cpu}`] = await visits({
+      context, base, impls: ['ours', 'peer'], params, rounds: cfg.cold.n, warmup: cpu === 1 ? 2 : 1,
+      throttle: { cpu }, warmThrottle: { cpu },
+    });
+  }
+  return out;
+}
+
+/** 3. Transfer: module size raw/gzip/brotli; bytes on the wire to fetch vs revalidate an unchanged 100 KB body. */
+export async function transfer({ context, base, cfg, dist, log }) {
+  const wasm = readFileSync(join(dist, 'etag-cache.wasm'));
+  const module = {
+    raw: wasm.length,
+    gzip: gzipSync(wasm, { level: 9 }).length,
+    brotli: brotliCompressSync(wasm, { params: { [zc.BROTLI_PARAM_QUALITY]: 11, [zc.BROTLI_PARAM_SIZE_HINT]: wasm.length } }).length,
+  };
+  log(`transfer: module ${JSON.stringify(module)}`);
+  const { page, cdp } = await benchTab(context, base);
+  await cdp.send('Network.enable');
+  const reqs = new Map();
+  cdp.on('Network.requestWillBeSent', (e) => reqs.set(e.requestId, { url: e.request.url }));
+  // loadingFinished never comes for a response whose (empty) body the page does not read, as with the peer's 304:
+  // then the bytes received by responseReceived (the headers) are all there was.
+  cdp.on('Network.responseReceived', (e) => {
+    const r = reqs.get(e.requestId);
+    if (r) { r.status = e.response.status; r.bytes = Math.max(r.bytes || 0, e.response.encodedDataLength || 0); }
+  });
+  cdp.on('Network.loadingFinished', (e) => { const r = reqs.get(e.requestId); if (r) r.bytes = Math.max(r.bytes || 0, e.encodedDataLength); });
+  const wire = {};
+  for (const kind of ['ours', 'peer']) {
+    const url = blob(cfg.transfer.size, `transfer-${kind}`);
+    for (const step of ['fetch', 'revalidate']) {
+      reqs.clear();
+      const source = await page.evaluate((a) => window.bench.once(a), { kind, db: `${kind}-transfer`, url });
+      await sleep(500); // let loadingFinished arrive
+      const seen = [...reqs.values()].filter((r) => r.url === base + url);
+      wire[`${kind}.${step}`] = { source, requests: seen.length, status: seen.map((r) => r.status),
+        bytes: seen.reduce((s, r) => s + (r.bytes || 0), 0) };
+    }
+  }
+  await page.close();
+  return { module, wire };
+}
+
+/** 4. Slow 3G repeat visit: time to first data with our cache vs the peer vs no cache. */
+export async function slow3g({ context, base, cfg, log }) {
+  const url = blob(cfg.slow3g.size, 'slow3g');
+  const net = { latency: 400, down: 400 * 1000 / 8, up: 400 * 1000 / 8 };
+  log(`slow 3G: ${cfg.slow3g.n} rounds`);
+  return visits({
+    context, base, impls: ['ours', 'peer', 'plain', 'nostore'], params: (impl) => ({ url, db: `${impl}-3g` }),
+    rounds: cfg.slow3g.n, warmup: 1, throttle: { net }, warmThrottle: {},
+  });
+}
+
+/**
+ * 5. Scale: warm read and cold start with N entries stored; sweep of 10% expired entries at the largest N.
+ * The first stage is stored through the library (its write rate is reported); the rest is bulk-written straight
+ * into IndexedDB by cloning a record the library wrote (bench.bulkFill), since the library's write path is slow.
+ */
+export async function scale({ context, base, cfg, log }) {
+  const db = 'scale';
+  const tab = await benchTab(context, base);
+  const stages = {};
+  const first = cfg.scale.stages[0];
+  const write = await tab.page.evaluate((a) => window.bench.populate(a), { db, urls: range(0, first).map(item) });
+  write.n = first;
+  log(`scale: stored ${first} through the library: ${Math.round(first / (write.ms / 1000))} puts/s`);
+  let stored = first;
+  for (const n of cfg.scale.stages) {
+    if (n > stored) {
+      const r = await tab.page.evaluate((a) => window.bench.bulkFill(a), { db, template: item(0), urls: range(stored, n).map(item) });
+      log(`scale: bulk-wrote ${r.written} entries in ${Math.round(r.ms)} ms`);
+      stored = n;
+      // A bulk import of thousands of records leaves the browser's IndexedDB backing store compacting for a while;
+      // a store that grew over weeks of use would not be. Let it settle before reading.
+      await sleep(cfg.scale.settle);
+    }
+    log(`scale ${n}: warm reads and cold starts`);
+    const warm = await tab.page.evaluate((a) => window.bench.warmList(a),
+      { db, urls: range(0, n).map(item), n: cfg.scale.reads, warmup: 5 });
+    const cold = await visits({
+      context, base, impls: ['ours'], params: () => ({ url: item(n - 1), db }), rounds: cfg.scale.cold, warmup: 1,
+    });
+    stages[n] = { warm, cold: cold.ours };
+  }
+  const expire = range(first, first + Math.round(stored / 10)).map(item);
+  const aged = await tab.page.evaluate((a) => window.bench.age(a), { db, urls: expire, ageMs: 8 * 24 * 3600 * 1000 });
+  await tab.page.close();
+  log(`scale: aged ${aged} of ${stored} entries past the 7-day TTL; timing the sweep`);
+  const t = await benchTab(context, base);
+  const sweep = await t.page.evaluate((a) => window.bench.sweepTiming(a), { db, wait: 60000 });
+  sweep.stored = stored;
+  sweep.aged = aged;
+  await t.page.close();
+  return { write, stages, sweep };
+}
+
+/** 6. Dedup: n concurrent gets of one URL -> requests the server saw (empty cache, then cached). */
+export async function dedup({ context, base, cfg }) {
+  const { page } = await benchTab(context, base);
+  const out = {};
+  for (const kind of ['ours', 'peer']) {
+    const url = blob(1024, `dedup-${kind}-${Date.now()}`);
+    for (const state of ['empty', 'cached']) {
+      await serverReset(base);
+      const sources = await page.evaluate((a) => window.bench.concurrent(a), { kind, db: `${kind}-dedup`, url, n: cfg.dedup.n });
+      await sleep(2000); // background revalidations
+      const c = await serverCount(base, url);
+      out[`${kind}.${state}`] = { gets: cfg.dedup.n, requests: c.requests, ok: c.ok, notModified: c.notModified,
+        fromCache: sources.filter((s) => s === 'cache').length };
+    }
+  }
+  await page.close();
+  return out;
+}
+
+/** JS heap (after a full GC) and wasm linear memory of a tab. */
+async function memoryOf(tab) {
+  await tab.cdp.send('HeapProfiler.collectGarbage');
+  const heap = await tab.cdp.send('Runtime.getHeapUsage');
+  const wasm = await tab.page.evaluate(() => window.bench.wasmMemoryBytes());
+  return { jsHeapUsed: heap.usedSize, jsHeapTotal: heap.totalSize, wasmMemory: wasm };
+}
+
+/** 7. Memory after reading `few` vs `many` distinct 10 KB entries (results dropped). */
+export async function memory({ context, base, cfg, log }) {
+  const urls = range(0, cfg.memory.many).map((k) => blob(cfg.memory.size, `mem${k}`));
+  log(`memory: storing ${urls.length} entries`);
+  const fill = await benchTab(context, base);
+  await fill.page.evaluate((a) => window.bench.populate(a), { db: 'ours-mem', urls });
+  await fill.page.evaluate((a) => window.bench.readAllPeer(a), { db: 'peer-mem', urls });
+  await fill.page.close();
+  const out = {};
+  for (const kind of ['ours', 'peer']) {
+    const tab = await benchTab(context, base);
+    const fn = kind === 'ours' ? 'readAll' : 'readAllPeer';
+    const db = `${kind}-mem`;
+    await tab.page.evaluate(([f, a]) => window.bench[f](a), [fn, { db, urls: urls.slice(0, cfg.memory.few) }]);
+    const few = await memoryOf(tab);
+    await tab.page.evaluate(([f, a]) => window.bench[f](a), [fn, { db, urls: urls.slice(cfg.memory.few) }]);
+    const many = await memoryOf(tab);
+    // The same entries once more: growth here is the garbage collector's headroom, not memory held per entry.
+    await tab.page.evaluate(([f, a]) => window.bench[f](a), [fn, { db, urls }]);
+    const again = await memoryOf(tab);
+    out[kind] = { few, many, again, nFew: cfg.memory.few, nMany: cfg.memory.many };
+    await tab.page.close();
+  }
+  return out;
+}
