@@ -604,3 +604,36 @@ func TestRetryDelay(t *testing.T) {
 		assert.True(t, d >= 0 && d < 5*time.Second)
 	}
 }
+
+func TestRevalidationStartsThroughBackground(t *testing.T) {
+	srv := &fakeServer{handler: func(n int, _ *Request) (*Response, error) {
+		if n == 1 {
+			return resp(200, "a", "etag", `"1"`), nil
+		}
+		return resp(304, ""), nil
+	}}
+	var mu sync.Mutex
+	var pending []func()
+	h := newHarness(t, srv, func(o *Options) {
+		o.Background = func(f func()) {
+			mu.Lock()
+			pending = append(pending, f)
+			mu.Unlock()
+		}
+	})
+	h.mustGet(testURL) // a network fetch: foreground, never through Background
+
+	r, err := h.client.Get(context.Background(), testURL)
+	require.NoError(t, err)
+	assert.Equal(t, SourceCache, r.Source)
+	mu.Lock()
+	require.Len(t, pending, 1, "the cached read hands its revalidation to Background")
+	f := pending[0]
+	mu.Unlock()
+	assert.Len(t, srv.reqs(), 1, "no request before Background runs the revalidation")
+
+	f()
+	h.client.Wait()
+	require.Len(t, srv.reqs(), 2)
+	assert.Equal(t, `"1"`, srv.reqs()[1].Header["If-None-Match"])
+}

@@ -77,6 +77,12 @@ type Options struct {
 	Now func() time.Time
 	// Sleep waits d or until ctx ends (retry backoff); nil -> a timer.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Background starts a background revalidation; nil -> `go f()`. In the
+	// browser a goroutine started by a cached read runs before Go yields to
+	// JavaScript, so the revalidation's fetch would be built before the
+	// read's Promise settles; the wasm bindings pass a function that starts
+	// f after one JS task instead.
+	Background func(f func())
 	// Header holds default request headers, e.g. Authorization.
 	Header map[string]string
 	// Credentials is the fetch credentials mode: "" (transport default),
@@ -147,6 +153,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Background == nil {
+		o.Background = func(f func()) { go f() }
 	}
 	if o.Sleep == nil {
 		o.Sleep = sleepTimer

@@ -23,7 +23,7 @@ func (c *Client) revalidate(key, u string, hdr map[string]string, old *cache.Ent
 	c.wg.Add(1)
 	c.mu.Unlock()
 
-	go func() {
+	c.opts.Background(func() {
 		defer c.wg.Done()
 		err := c.revalidateLoop(key, u, hdr, old)
 		c.mu.Lock()
@@ -37,7 +37,7 @@ func (c *Client) revalidate(key, u string, hdr map[string]string, old *cache.Ent
 		if err != nil && c.ctx.Err() == nil {
 			c.emitError(u, err)
 		}
-	}()
+	})
 }
 
 func (c *Client) revalidateLoop(key, u string, hdr map[string]string, old *cache.Entry) error {

@@ -90,6 +90,7 @@ func newHandle(o openOptions) (*handle, error) {
 		Credentials:           o.credentials,
 		Origin:                o.origin,
 		Events:                h.emit,
+		Background:            afterJSTask,
 	})
 	if err != nil {
 		h.store.Close()
