@@ -66,18 +66,24 @@ func readBytes(ctx context.Context, meta *idb.ObjectStore) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	return totalBytes(v), nil
+}
+
+// totalBytes reads the byte total from the meta record v; a missing or
+// malformed record counts as 0.
+func totalBytes(v js.Value) int64 {
 	if v.Type() != js.TypeObject {
-		return 0, nil
+		return 0
 	}
 	b := v.Get("bytes")
 	if b.Type() != js.TypeNumber {
-		return 0, nil
+		return 0
 	}
 	f := b.Float()
 	if math.IsNaN(f) || f < 0 || f > maxSafeInt {
-		return 0, nil
+		return 0
 	}
-	return int64(f), nil
+	return int64(f)
 }
 
 // writeBytes issues the write of the byte total (never below zero).

@@ -179,22 +179,38 @@ func (s *IDBStore) putOnce(ctx context.Context, db *idb.Database, key string, re
 	if err != nil {
 		return nil, err
 	}
-	old, err := getRecord(ctx, entries, key)
+	// The reads are issued together and awaited after: one round trip to
+	// IndexedDB, not three. count() may walk the whole store, so it
+	// is only asked for when MaxEntries needs it.
+	oldReq, err := entries.Get(js.ValueOf(key))
 	if err != nil {
 		return nil, err
 	}
-	countReq, err := entries.Count()
+	var countReq *idb.UintRequest
+	if s.opts.MaxEntries > 0 {
+		if countReq, err = entries.Count(); err != nil {
+			return nil, err
+		}
+	}
+	totalsReq, err := meta.Get(js.ValueOf(totalsKey))
 	if err != nil {
 		return nil, err
 	}
-	count, err := countReq.Await(ctx)
+	old, err := oldReq.Await(ctx)
 	if err != nil {
 		return nil, err
 	}
-	bytes, err := readBytes(ctx, meta)
+	var count uint
+	if countReq != nil {
+		if count, err = countReq.Await(ctx); err != nil {
+			return nil, err
+		}
+	}
+	totals, err := totalsReq.Await(ctx)
 	if err != nil {
 		return nil, err
 	}
+	bytes := totalBytes(totals)
 	if _, err := entries.PutKey(js.ValueOf(key), rec); err != nil {
 		return nil, err
 	}
@@ -204,7 +220,7 @@ func (s *IDBStore) putOnce(ctx context.Context, db *idb.Database, key string, re
 		ex := js.Global().Get("DOMException").New("test hook: quota exceeded", "QuotaExceededError")
 		return nil, jsutil.ErrorFrom(ex)
 	}
-	n := int(count)
+	n := int(count) // 0 without MaxEntries, where overCapacity ignores it
 	if old.IsUndefined() {
 		n++
 	}
