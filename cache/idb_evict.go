@@ -4,7 +4,6 @@ package cache
 
 import (
 	"context"
-	"math"
 	"syscall/js"
 
 	"github.com/hack-pad/go-indexeddb/idb"
@@ -71,20 +70,7 @@ func readBytes(ctx context.Context, meta *idb.ObjectStore) (int64, error) {
 
 // totalBytes reads the byte total from the meta record v; a missing or
 // malformed record counts as 0.
-func totalBytes(v js.Value) int64 {
-	if v.Type() != js.TypeObject {
-		return 0
-	}
-	b := v.Get("bytes")
-	if b.Type() != js.TypeNumber {
-		return 0
-	}
-	f := b.Float()
-	if math.IsNaN(f) || f < 0 || f > maxSafeInt {
-		return 0
-	}
-	return int64(f)
-}
+func totalBytes(v js.Value) int64 { return countField(v, "bytes") }
 
 // writeBytes issues the write of the byte total (never below zero).
 func writeBytes(meta *idb.ObjectStore, bytes int64) error {

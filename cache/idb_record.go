@@ -168,11 +168,15 @@ func (d *fieldReader) headers(name string) map[string]string {
 
 // recordSize is the "size" field of a stored record when it holds a valid
 // size, else 0: what the byte total counted for it.
-func recordSize(rec js.Value) int64 {
-	if rec.Type() != js.TypeObject {
+func recordSize(rec js.Value) int64 { return countField(rec, "size") }
+
+// countField reads obj[name] as a whole, non-negative, safe integer; 0 when
+// obj is not an object or the field is missing or holds anything else.
+func countField(obj js.Value, name string) int64 {
+	if obj.Type() != js.TypeObject {
 		return 0
 	}
-	v := rec.Get("size")
+	v := obj.Get(name)
 	if v.Type() != js.TypeNumber {
 		return 0
 	}
