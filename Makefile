@@ -102,7 +102,7 @@ test-sveltekit: pack chromium $(EXAMPLE)/node_modules/.installed
 
 ## build: dist/ holds exactly what a user copies into their static folder.
 build:
-	@mkdir -p $(DIST)
+	@rm -rf $(DIST) && mkdir -p $(DIST)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $(DIST)/etag-cache.wasm ./wasm
 	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(DIST)/wasm_exec.js
 	cp web/etag-cache.js web/etag-cache.d.ts web/svelte.js web/svelte.d.ts $(DIST)/
