@@ -3,6 +3,7 @@
 package main
 
 import (
+	"runtime"
 	"syscall/js"
 	"time"
 
@@ -29,10 +30,10 @@ func jsTime(t time.Time) any {
 // resultToJS is the raw result of the wasm contract. The body goes to JS as
 // an ArrayBuffer; a body read from IndexedDB (or fetched) is handed on as the
 // js.Value it already is, with no copy through Go memory.
-func resultToJS(r *fetcher.Result) js.Value {
-	h := js.Global().Get("Object").New()
+func (h *handle) resultToJS(r *fetcher.Result) js.Value {
+	hdr := js.Global().Get("Object").New()
 	for k, v := range r.Header {
-		h.Set(k, v)
+		hdr.Set(k, v)
 	}
 	return obj(map[string]any{
 		"url":          r.URL,
@@ -44,19 +45,21 @@ func resultToJS(r *fetcher.Result) js.Value {
 		"storedAt":     jsTime(r.StoredAt),
 		"validatedAt":  jsTime(r.ValidatedAt),
 		"contentType":  r.Header["content-type"],
-		"headers":      h,
-		"body":         bodyToJS(r.Body),
+		"headers":      hdr,
+		"body":         h.bodyToJS(r.Body),
 	})
 }
 
-func bodyToJS(b cache.Body) js.Value {
+func (h *handle) bodyToJS(b cache.Body) js.Value {
 	if jb, ok := b.(*cache.JSBody); ok {
+		h.pinned(jb.Len())
 		return jb.JSValue()
 	}
 	var p []byte
 	if b != nil {
 		p = b.Bytes()
 	}
+	h.pinned(len(p)) // the new Uint8Array is referenced from Go too
 	u8 := js.Global().Get("Uint8Array").New(len(p))
 	js.CopyBytesToJS(u8, p)
 	return u8.Get("buffer")
@@ -71,7 +74,7 @@ func (h *handle) emit(ev fetcher.Event) {
 		if ev.Result == nil {
 			return
 		}
-		d = resultToJS(ev.Result)
+		d = h.resultToJS(ev.Result)
 	case fetcher.EventRevalidated:
 		// 304, or 200 when the server re-sent the same representation.
 		d = obj(map[string]any{"url": ev.URL, "status": ev.Status, "validatedAt": jsTime(ev.ValidatedAt)})
@@ -103,3 +106,23 @@ func (h *handle) emitJS(typ string, detail js.Value) {
 	}()
 	h.onEvent.Invoke(typ, detail)
 }
+
+// gcAfterBytes bounds the body bytes that Go's js.Value references can keep
+// alive: syscall/js releases a JS value only when Go's garbage collector
+// finalizes its reference, and a cached read allocates little Go memory, so
+// without a nudge a thousand reads of 1 MB bodies could pin a gigabyte of
+// ArrayBuffers on a phone. After this many bytes handed to JS, Go collects.
+const gcAfterBytes = 32 << 20
+
+// pinned accounts n body bytes handed to JS and runs the collector once the
+// handle has handed out gcAfterBytes since the last run.
+func (h *handle) pinned(n int) {
+	if h.handedOut.Add(int64(n)) < h.gcAfter {
+		return
+	}
+	h.handedOut.Store(0)
+	h.gc()
+}
+
+// collect is the default handle.gc.
+func collect() { runtime.GC() }

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"syscall/js"
 	"time"
 
@@ -53,10 +54,14 @@ type handle struct {
 	client  *fetcher.Client
 	onEvent js.Value
 	funcs   []js.Func
+
+	handedOut atomic.Int64 // body bytes handed to JS since the last collection
+	gcAfter   int64        // gcAfterBytes; tests lower it
+	gc        func()       // collect; tests count calls
 }
 
 func newHandle(o openOptions) (*handle, error) {
-	h := &handle{opts: o, onEvent: o.onEvent}
+	h := &handle{opts: o, onEvent: o.onEvent, gcAfter: gcAfterBytes, gc: collect}
 	copts := cache.Options{AppVersion: o.version, TTL: o.ttl, MaxEntries: o.maxEntries, MaxBytes: o.maxBytes}
 	var fallback error
 	if o.storage != "memory" {

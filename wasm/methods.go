@@ -29,7 +29,7 @@ func (h *handle) get(args []js.Value) js.Value {
 		if err != nil {
 			return nil, err
 		}
-		return resultToJS(r), nil
+		return h.resultToJS(r), nil
 	})
 }
 
