@@ -31,7 +31,7 @@ const FULL = {
   slow3g: { size: 102400, n: 5 },
   scale: { stages: [100, 10000, 50000], reads: 200, cold: 8, settle: 5000 },
   dedup: { n: 50 },
-  memory: { size: 10240, few: 10, many: 1000 },
+  memory: { size: 10240, few: 10, many: 1000, pinned: { size: 1048576, batches: 3, perBatch: 100 } },
 };
 const SMOKE = {
   warm: { sizes: [1024, 102400], n: { 1024: 5, 102400: 5 }, warmup: 1 },
@@ -40,7 +40,7 @@ const SMOKE = {
   slow3g: { size: 1024, n: 1 },
   scale: { stages: [20, 200], reads: 10, cold: 1, settle: 0 },
   dedup: { n: 50 },
-  memory: { size: 10240, few: 5, many: 20 },
+  memory: { size: 10240, few: 5, many: 20, pinned: { size: 102400, batches: 2, perBatch: 5 } },
 };
 const ORDER = ['warm', 'cold', 'transfer', 'slow3g', 'scale', 'dedup', 'memory'];
 const FN = { warm: 'warmReads', cold: 'coldStart', transfer: 'transfer', slow3g: 'slow3g', scale: 'scale', dedup: 'dedup', memory: 'memory' };

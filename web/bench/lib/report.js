@@ -131,6 +131,7 @@ export function report(res) {
     lines.push('### 7. Memory (after a full GC; results dropped)', '');
     lines.push(...head(['impl', 'entries read', 'JS heap used', 'wasm linear memory']));
     for (const [impl, r] of Object.entries(res.memory)) {
+      if (impl === 'pinned') continue;
       lines.push(row([impl, r.nFew, mb(r.few.jsHeapUsed), impl === 'ours' ? mb(r.few.wasmMemory) : '–']));
       lines.push(row([impl, r.nMany, mb(r.many.jsHeapUsed), impl === 'ours' ? mb(r.many.wasmMemory) : '–']));
       if (r.again) lines.push(row([impl, `${r.nMany} again (${2 * r.nMany} reads)`, mb(r.again.jsHeapUsed), impl === 'ours' ? mb(r.again.wasmMemory) : '–']));
@@ -142,6 +143,14 @@ export function report(res) {
       lines.push('', `ours, after ${o.nMany} ÷ after ${o.nFew}: JS heap ${ratio(rh)}, wasm memory ${ratio(rw)}.`);
       target(`memory after ${o.nMany} reads ÷ after ${o.nFew} (JS heap / wasm)`, '≈ 1', Math.max(rh, rw),
         rh <= 1.25 && rw <= 1.25, `${ratio(rh)} / ${ratio(rw)}`);
+    }
+    const pin = res.memory.pinned;
+    if (pin) {
+      const any = Object.values(pin)[0];
+      lines.push('', `One ${size(any.size)} body read ${any.perBatch} times per batch in one tab: renderer resident memory ` +
+        '(MB, all renderer processes, after a forced JS GC) before and after each batch.', '');
+      lines.push(...head(['impl', ...any.rss.map((_, i) => `after ${i * any.perBatch} reads`)]));
+      for (const [impl, r] of Object.entries(pin)) lines.push(row([impl, ...r.rss.map((v) => v.toFixed(0))]));
     }
     lines.push('');
   }

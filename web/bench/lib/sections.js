@@ -1,6 +1,6 @@
 // The seven measurements of issue 5. Each takes the shared environment {context, base, cfg, log} and returns plain
 // data (raw samples included) for the JSON output; report.js turns it into tables.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants as zc } from 'node:zlib';
 import { join } from 'node:path';
 import { benchTab, coldVisit, serverCount, serverReset } from './env.js';
@@ -193,6 +193,58 @@ export async function memory({ context, base, cfg, log }) {
     await tab.page.evaluate(([f, a]) => window.bench[f](a), [fn, { db, urls }]);
     const again = await memoryOf(tab);
     out[kind] = { few, many, again, nFew: cfg.memory.few, nMany: cfg.memory.many };
+    await tab.page.close();
+  }
+  out.pinned = await pinnedBodies({ context, base, cfg, log });
+  return out;
+}
+
+/**
+ * Resident memory of the renderer processes (MB, from /proc; Linux only, 0 elsewhere). ArrayBuffer contents live
+ * outside the JS heap, so only the process size shows bodies that stay referenced.
+ */
+function rendererRSS() {
+  let kb = 0;
+  let pids = [];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return 0;
+  }
+  for (const pid of pids) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+      const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) kb += Number(m[1]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return kb / 1024;
+}
+
+/**
+ * One large body read again and again in one tab: renderer memory after each batch. A read must not keep its
+ * body alive (syscall/js frees a JS value only when Go's GC finalizes its reference).
+ */
+async function pinnedBodies({ context, base, cfg, log }) {
+  const { size, batches, perBatch } = cfg.memory.pinned;
+  const url = blob(size, 'pinned');
+  const out = {};
+  for (const kind of ['ours', 'peer']) {
+    log(`memory: ${kind} reading one ${size} B body ${batches * perBatch} times`);
+    const tab = await benchTab(context, base);
+    const fn = kind === 'ours' ? 'readAll' : 'readAllPeer';
+    const db = `${kind}-pinned`;
+    await tab.page.evaluate(([f, a]) => window.bench[f](a), [kind === 'ours' ? 'populate' : fn, { db, urls: [url] }]);
+    await tab.cdp.send('HeapProfiler.collectGarbage');
+    const rss = [rendererRSS()];
+    for (let b = 0; b < batches; b++) {
+      await tab.page.evaluate(([f, a]) => window.bench[f](a), [fn, { db, urls: Array(perBatch).fill(url) }]);
+      await tab.cdp.send('HeapProfiler.collectGarbage');
+      rss.push(rendererRSS());
+    }
+    out[kind] = { size, perBatch, rss };
     await tab.page.close();
   }
   return out;
