@@ -7,34 +7,19 @@ import (
 	"time"
 
 	"github.com/etagcache/etag-cache/cache"
+	"github.com/etagcache/etag-cache/internal/storetest"
 	"github.com/stretchr/testify/require"
 )
 
-// fakeClock is a settable clock (millisecond times, as the stores keep).
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *fakeClock { return &fakeClock{t: time.UnixMilli(1_700_000_000_000)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+// newClock is the fake clock of the harness (millisecond times, as the
+// stores keep).
+func newClock() *storetest.Clock { return storetest.NewClock(time.UnixMilli(1_700_000_000_000)) }
 
 // harness wires a Client to a memory store, a fake clock, a no-wait sleep
 // and an event recorder.
 type harness struct {
 	t      *testing.T
-	clock  *fakeClock
+	clock  *storetest.Clock
 	store  *cache.Memory
 	client *Client
 
