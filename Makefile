@@ -42,7 +42,7 @@ web/node_modules/.installed: web/package-lock.json
 	@touch $@
 
 ## test: everything CI runs.
-test: deps vet test-host test-fuzz test-browser test-js test-e2e test-sveltekit
+test: deps vet test-host test-fuzz test-browser test-js test-e2e bench-smoke test-sveltekit
 
 vet:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './web/node_modules/*')); \
