@@ -637,3 +637,33 @@ func TestRevalidationStartsThroughBackground(t *testing.T) {
 	require.Len(t, srv.reqs(), 2)
 	assert.Equal(t, `"1"`, srv.reqs()[1].Header["If-None-Match"])
 }
+
+func TestCloseCancelsAHangingRevalidation(t *testing.T) {
+	srv := &fakeServer{handler: func(int, *Request) (*Response, error) {
+		return resp(200, "a", "etag", `"1"`), nil // the first fetch only
+	}}
+	hang := TransportFunc(func(ctx context.Context, req *Request) (*Response, error) {
+		if len(srv.reqs()) == 0 {
+			return srv.RoundTrip(ctx, req)
+		}
+		srv.mu.Lock()
+		srv.requests = append(srv.requests, req)
+		srv.mu.Unlock()
+		<-ctx.Done() // answers only when cancelled
+		return nil, ctx.Err()
+	})
+	h := newHarness(t, hang, func(o *Options) { o.Timeout = time.Hour })
+	h.mustGet(testURL)
+	r, err := h.client.Get(context.Background(), testURL)
+	require.NoError(t, err)
+	assert.Equal(t, SourceCache, r.Source)
+	require.Eventually(t, func() bool { return len(srv.reqs()) == 2 }, 5*time.Second, time.Millisecond)
+
+	done := make(chan struct{})
+	go func() { _ = h.client.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close waited for a revalidation that never ends")
+	}
+}

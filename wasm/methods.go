@@ -82,11 +82,12 @@ func (h *handle) stats(_ []js.Value) js.Value {
 	})
 }
 
-// close implements handle.close(): waits for background revalidations,
+// close implements handle.close(): cancels background revalidations (a
+// hanging request must not hold close for its whole timeout and retries),
 // closes the store and releases the handle's functions.
 func (h *handle) close(_ []js.Value) js.Value {
 	return promise(func() (any, error) {
-		h.client.Wait()
+		_ = h.client.Close() // always nil; it cancels and waits
 		err := h.store.Close()
 		for _, f := range h.funcs {
 			f.Release()
