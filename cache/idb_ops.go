@@ -77,11 +77,10 @@ func (s *IDBStore) Get(ctx context.Context, key string) (*Entry, error) {
 	var out *Entry
 	err := s.do(ctx, "get", key, func(ctx context.Context, db *idb.Database) error {
 		out = nil
-		tx, entries, _, err := stores(db, idb.TransactionReadOnly, false)
+		_, entries, _, err := stores(db, idb.TransactionReadOnly, false)
 		if err != nil {
 			return err
 		}
-		_ = tx
 		rec, err := getRecord(ctx, entries, key)
 		if err != nil {
 			return err
