@@ -247,18 +247,4 @@ func isQuota(err error) bool { return isDOMError(err, "QuotaExceededError") }
 
 // safely runs fn, turning a panic (a JS exception raised through syscall/js,
 // or a go-indexeddb panic) into an error.
-func safely(fn func() error) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			switch x := r.(type) {
-			case js.Error:
-				err = jsutil.ErrorFrom(x.Value)
-			case error:
-				err = fmt.Errorf("panic: %w", x)
-			default:
-				err = fmt.Errorf("panic: %v", x)
-			}
-		}
-	}()
-	return fn()
-}
+func safely(fn func() error) error { return jsutil.Safely(fn) }

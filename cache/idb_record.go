@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math"
 	"syscall/js"
+
+	"github.com/etagcache/etag-cache/internal/jsutil"
 )
 
 // recordSchema is the "schema" field of every record this package writes. A
@@ -59,11 +61,17 @@ func encodeRecord(e *Entry) (rec js.Value, size int64) {
 // Body is a *JSBody over the stored ArrayBuffer. Any missing field, wrong
 // type or inconsistency is an error wrapping errCorrupt; it never panics.
 func decodeRecord(key string, rec js.Value) (e *Entry, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			e, err = nil, fmt.Errorf("%w: %v", errCorrupt, r)
-		}
-	}()
+	if perr := jsutil.Safely(func() error {
+		e, err = decodeFields(key, rec)
+		return nil
+	}); perr != nil {
+		return nil, fmt.Errorf("%w: %w", errCorrupt, perr)
+	}
+	return e, err
+}
+
+// decodeFields is decodeRecord without the panic guard.
+func decodeFields(key string, rec js.Value) (*Entry, error) {
 	if rec.Type() != js.TypeObject {
 		return nil, fmt.Errorf("%w: record is a %v", errCorrupt, rec.Type())
 	}
@@ -71,7 +79,7 @@ func decodeRecord(key string, rec js.Value) (e *Entry, err error) {
 	if s := d.int("schema", 0, maxSafeInt); d.err == nil && s != recordSchema {
 		return nil, fmt.Errorf("%w: schema %d, want %d", errCorrupt, s, recordSchema)
 	}
-	e = &Entry{
+	e := &Entry{
 		Key:          d.str("key"),
 		URL:          d.str("url"),
 		Method:       d.str("method"),

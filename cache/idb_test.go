@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/etagcache/etag-cache/cache"
-	"github.com/etagcache/etag-cache/internal/storetest"
+	"github.com/etagcache/etag-cache/internal/testsupport/storetest"
 )
 
 var dbSeq atomic.Int64

@@ -5,6 +5,8 @@ package cache
 import (
 	"sync"
 	"syscall/js"
+
+	"github.com/etagcache/etag-cache/internal/jsutil"
 )
 
 // JSBody is a Body whose bytes live in a JavaScript ArrayBuffer. The
@@ -28,27 +30,28 @@ func NewJSBody(v js.Value) *JSBody {
 }
 
 // arrayBufferOf returns the ArrayBuffer holding v's bytes, or an empty one.
-func arrayBufferOf(v js.Value) (buf js.Value) {
-	defer func() {
-		if recover() != nil {
-			buf = js.Global().Get("ArrayBuffer").New(0)
-		}
-	}()
+func arrayBufferOf(v js.Value) js.Value {
 	ab := js.Global().Get("ArrayBuffer")
-	if v.Type() != js.TypeObject {
+	buf, err := jsutil.Try(func() js.Value {
+		if v.Type() != js.TypeObject {
+			return ab.New(0)
+		}
+		if v.InstanceOf(ab) {
+			return v
+		}
+		if !ab.Call("isView", v).Bool() {
+			return ab.New(0)
+		}
+		b, off, n := v.Get("buffer"), v.Get("byteOffset").Int(), v.Get("byteLength").Int()
+		if b.InstanceOf(ab) && off == 0 && b.Get("byteLength").Int() == n {
+			return b
+		}
+		return js.Global().Get("Uint8Array").New(b, off, n).Call("slice").Get("buffer")
+	})
+	if err != nil {
 		return ab.New(0)
 	}
-	if v.InstanceOf(ab) {
-		return v
-	}
-	if !ab.Call("isView", v).Bool() {
-		return ab.New(0)
-	}
-	b, off, n := v.Get("buffer"), v.Get("byteOffset").Int(), v.Get("byteLength").Int()
-	if b.InstanceOf(ab) && off == 0 && b.Get("byteLength").Int() == n {
-		return b
-	}
-	return js.Global().Get("Uint8Array").New(b, off, n).Call("slice").Get("buffer")
+	return buf
 }
 
 // Len implements Body.

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/etagcache/etag-cache/cache"
-	"github.com/etagcache/etag-cache/internal/storetest"
+	"github.com/etagcache/etag-cache/internal/testsupport/storetest"
 )
 
 // openMemory opens stores sharing one backing map per test, so a store opened

@@ -3,6 +3,8 @@ package cache
 import (
 	"strings"
 	"time"
+
+	"github.com/etagcache/etag-cache/internal/httprules"
 )
 
 // verdict says whether e may be served at now under o: "" when it may, else
@@ -76,22 +78,10 @@ type Revalidation struct {
 	ETag string
 	// LastModified replaces the stored Last-Modified; "" keeps it.
 	LastModified string
-	// Header holds the 304's headers by lower-case name; they are merged over
-	// the stored ones, except those in keepOn304 (content headers that
-	// describe the stored body).
+	// Header holds the 304's headers; they are merged over the stored ones,
+	// except those httprules.UpdatableOn304 rejects (content headers that
+	// describe the stored body, hop-by-hop fields, cookies).
 	Header map[string]string
-}
-
-// keepOn304 lists headers a 304 never updates: they describe the stored body
-// (RFC 9111 section 3.2 forbids updating Content-Length) or the connection.
-var keepOn304 = map[string]bool{
-	"content-length":    true,
-	"content-type":      true,
-	"content-encoding":  true,
-	"content-range":     true,
-	"transfer-encoding": true,
-	"connection":        true,
-	"keep-alive":        true,
 }
 
 // revalidatedHeaders returns the header updates of r that a store applies,
@@ -100,7 +90,7 @@ func revalidatedHeaders(r Revalidation) map[string]string {
 	out := make(map[string]string, len(r.Header))
 	for k, v := range r.Header {
 		k = strings.ToLower(k)
-		if k == "" || keepOn304[k] {
+		if !httprules.UpdatableOn304(k) {
 			continue
 		}
 		out[k] = v

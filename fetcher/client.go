@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/etagcache/etag-cache/cache"
+	"github.com/etagcache/etag-cache/internal/httprules"
 )
 
 // Client serves GET responses from a Store and keeps them fresh with
@@ -125,12 +126,12 @@ func (c *Client) Get(ctx context.Context, rawURL string, opt ...GetOption) (*Res
 func (c *Client) serveCached(key, u string, hdr map[string]string, e *cache.Entry) *Result {
 	c.stats.hits.Add(1)
 	now := c.opts.Now()
-	f := freshnessOf(e.Header)
+	f := httprules.FreshnessOf(e.Header)
 	res := resultFromEntry(e, SourceCache)
 	c.mu.Lock()
 	failed := c.failed[key]
 	c.mu.Unlock()
-	res.Stale = failed || (f.Explicit && f.Lifetime > 0 && !f.isFresh(e.ValidatedAt, now))
+	res.Stale = failed || (f.Explicit && f.Lifetime > 0 && !f.IsFresh(e.ValidatedAt, now))
 	if c.revalidationDue(e, f) {
 		c.revalidate(key, u, hdr, e)
 	}
@@ -140,9 +141,9 @@ func (c *Client) serveCached(key, u string, hdr map[string]string, e *cache.Entr
 // revalidationDue reports whether a cached read of e should ask the server:
 // not while it is fresh, nor within MinRevalidateInterval of its last
 // validation unless it is no-cache.
-func (c *Client) revalidationDue(e *cache.Entry, f freshness) bool {
+func (c *Client) revalidationDue(e *cache.Entry, f httprules.Freshness) bool {
 	now := c.opts.Now()
-	if f.isFresh(e.ValidatedAt, now) {
+	if f.IsFresh(e.ValidatedAt, now) {
 		return false
 	}
 	if f.AlwaysRevalidate || c.opts.MinRevalidateInterval <= 0 {

@@ -3,7 +3,7 @@
 package fetcher
 
 // Browser tests: the fetch transport and the client against the loopback
-// server of internal/testserver, whose base URL arrives in TEST_SERVER_URL.
+// server of internal/cmd/testserver, whose base URL arrives in TEST_SERVER_URL.
 // The wasm test page is served from another port, so the server is
 // cross-origin, as a Django API on its own host is for our users.
 
@@ -29,7 +29,7 @@ func serverURL(t *testing.T) string {
 	t.Helper()
 	u := os.Getenv("TEST_SERVER_URL")
 	if u == "" {
-		t.Fatal("TEST_SERVER_URL is not set: start `go run ./internal/testserver` and pass its URL")
+		t.Fatal("TEST_SERVER_URL is not set: start `go run ./internal/cmd/testserver` and pass its URL")
 	}
 	return u
 }

@@ -7,19 +7,19 @@ import (
 	"time"
 
 	"github.com/etagcache/etag-cache/cache"
-	"github.com/etagcache/etag-cache/internal/storetest"
+	"github.com/etagcache/etag-cache/internal/testsupport/fakeclock"
 	"github.com/stretchr/testify/require"
 )
 
 // newClock is the fake clock of the harness (millisecond times, as the
 // stores keep).
-func newClock() *storetest.Clock { return storetest.NewClock(time.UnixMilli(1_700_000_000_000)) }
+func newClock() *fakeclock.Clock { return fakeclock.New(time.UnixMilli(1_700_000_000_000)) }
 
 // harness wires a Client to a memory store, a fake clock, a no-wait sleep
 // and an event recorder.
 type harness struct {
 	t      *testing.T
-	clock  *storetest.Clock
+	clock  *fakeclock.Clock
 	store  *cache.Memory
 	client *Client
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/etagcache/etag-cache/cache"
+	"github.com/etagcache/etag-cache/internal/httprules"
 )
 
 // syncOutcome is the result of one network exchange for a key.
@@ -83,7 +84,7 @@ func (c *Client) applyNotModified(ctx context.Context, key, u string, resp *Resp
 	now := c.opts.Now()
 	e, err := c.opts.Store.Touch(ctx, key, cache.Revalidation{
 		ValidatedAt: now, ETag: resp.Header["etag"], LastModified: resp.Header["last-modified"],
-		Header: metadataHeaders(resp.Header),
+		Header: httprules.MetadataHeaders(resp.Header),
 	})
 	if err != nil {
 		if !errors.Is(err, cache.ErrMiss) {
@@ -107,13 +108,13 @@ func (c *Client) applyFull(ctx context.Context, key, u string, resp *Response, o
 	e := &cache.Entry{
 		Key: key, URL: u, Method: "GET", Namespace: c.opts.Namespace, AppVersion: c.opts.AppVersion,
 		ETag: resp.Header["etag"], LastModified: resp.Header["last-modified"], Status: resp.Status,
-		Header: storedHeaders(resp.Header), StoredAt: now, ValidatedAt: now,
-		Body: resp.Body, Hash: bodyHash(body),
+		Header: httprules.StoredHeaders(resp.Header), StoredAt: now, ValidatedAt: now,
+		Body: resp.Body, Hash: httprules.Fingerprint(body),
 	}
 	c.checkValidatorsVisible(u, e, old)
 	changed := old == nil || !sameRepresentation(old, e)
 
-	if ParseCacheControl(resp.Header["cache-control"]).NoStore {
+	if httprules.ParseCacheControl(resp.Header["cache-control"]).NoStore {
 		if old != nil {
 			if _, err := c.opts.Store.Delete(ctx, key); err != nil {
 				c.emitError(u, &storageError{fmt.Errorf("fetcher: delete %q: %w", u, err)})
@@ -129,7 +130,7 @@ func (c *Client) applyFull(ctx context.Context, key, u string, resp *Response, o
 	}
 
 	if !changed {
-		t, err := c.opts.Store.Touch(ctx, key, cache.Revalidation{ValidatedAt: now, Header: metadataHeaders(resp.Header)})
+		t, err := c.opts.Store.Touch(ctx, key, cache.Revalidation{ValidatedAt: now, Header: httprules.MetadataHeaders(resp.Header)})
 		if err == nil {
 			c.emit(Event{Type: EventRevalidated, URL: u, Status: resp.Status, ValidatedAt: now})
 			return &syncOutcome{result: resultFromEntry(t, SourceNetwork)}, nil

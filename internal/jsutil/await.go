@@ -101,27 +101,12 @@ func Await(ctx context.Context, p js.Value) (js.Value, error) {
 	}
 }
 
-// Try calls fn and turns a JS exception thrown inside it (which syscall/js
-// raises as a panic carrying a js.Error) into a *JSError.
+// Try calls fn and returns its value, or the error Safely makes of a panic
+// (a JS exception thrown inside fn arrives as a *JSError).
 func Try(fn func() js.Value) (v js.Value, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			if je, ok := r.(js.Error); ok {
-				err = ErrorFrom(je.Value)
-				return
-			}
-			err = &JSError{Name: "GoPanic", Message: panicText(r)}
-		}
-	}()
-	return fn(), nil
-}
-
-func panicText(r any) string {
-	switch x := r.(type) {
-	case error:
-		return x.Error()
-	case string:
-		return x
-	}
-	return "panic"
+	err = Safely(func() error {
+		v = fn()
+		return nil
+	})
+	return v, err
 }

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/etagcache/etag-cache/internal/httprules"
 )
 
 // maxBody bounds request bodies of the sample API.
@@ -40,15 +42,15 @@ func (s *server) handleGrades(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// listGrades answers GET with the list, or 304 when If-None-Match is exactly
-// the current ETag. The comparison is deliberately the exact-string one of a
-// simple DRF view (not RFC 9110's list/weak matching), as our users' backend does.
+// listGrades answers GET with the list, or 304 when If-None-Match matches the
+// current ETag under RFC 9110 §13.1.2 (a list, weak comparison, "*"), as
+// Django's ConditionalGetMiddleware and @etag views do.
 func (s *server) listGrades(w http.ResponseWriter, r *http.Request) {
 	rows, etag := s.grades.list()
 	h := w.Header()
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", "private, no-cache")
-	if r.Header.Get("If-None-Match") == etag {
+	if httprules.NotModified(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}

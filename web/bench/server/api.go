@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/etagcache/etag-cache/internal/httprules"
 )
 
 // maxBody bounds the size a client may ask /api/blob for.
@@ -59,7 +61,7 @@ func (a *api) serve(w http.ResponseWriter, r *http.Request, etag string, body fu
 	h.Set("Content-Type", "application/json")
 	h.Set("Vary", "Accept, Cookie")
 	h.Set("Cross-Origin-Resource-Policy", "same-origin")
-	if inm := r.Header.Get("If-None-Match"); inm != "" && matches(inm, etag) {
+	if httprules.NotModified(r.Header.Get("If-None-Match"), etag) {
 		a.count(r.URL.RequestURI(), http.StatusNotModified)
 		w.WriteHeader(http.StatusNotModified)
 		return
@@ -68,17 +70,6 @@ func (a *api) serve(w http.ResponseWriter, r *http.Request, etag string, body fu
 	b := a.body(etag, body)
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.Write(b)
-}
-
-// matches reports whether the If-None-Match list holds etag (weak compare).
-func matches(list, etag string) bool {
-	for _, t := range strings.Split(list, ",") {
-		t = strings.TrimSpace(t)
-		if t == "*" || strings.TrimPrefix(t, "W/") == strings.TrimPrefix(etag, "W/") {
-			return true
-		}
-	}
-	return false
 }
 
 func (a *api) body(key string, make func() []byte) []byte {

@@ -1,4 +1,4 @@
-package fetcher
+package httprules
 
 import (
 	"errors"
@@ -14,11 +14,11 @@ var httpDateFormats = []string{
 	"Mon Jan _2 15:04:05 2006",       // ANSI C asctime
 }
 
-var errBadDate = errors.New("fetcher: malformed HTTP date")
+var errBadDate = errors.New("httprules: malformed HTTP date")
 
-// parseHTTPDate parses an HTTP-date value in any of the three formats of RFC
+// ParseHTTPDate parses an HTTP-date value in any of the three formats of RFC
 // 9110 §5.6.7, returning it in UTC.
-func parseHTTPDate(s string) (time.Time, error) {
+func ParseHTTPDate(s string) (time.Time, error) {
 	s = trimOWS(s)
 	if s == "" || len(s) > 64 {
 		return time.Time{}, errBadDate
@@ -29,4 +29,16 @@ func parseHTTPDate(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, errBadDate
+}
+
+// SameDate compares two HTTP-date values, as dates when both parse and as
+// strings otherwise (a malformed value is still a server's verbatim
+// validator).
+func SameDate(a, b string) bool {
+	ta, errA := ParseHTTPDate(a)
+	tb, errB := ParseHTTPDate(b)
+	if errA == nil && errB == nil {
+		return ta.Equal(tb)
+	}
+	return a == b
 }

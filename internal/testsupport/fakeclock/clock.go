@@ -1,7 +1,6 @@
-// Package storetest is the behaviour suite every cache store must pass: the
-// in-memory store runs it on the host, the IndexedDB store in headless
-// Chromium. One suite, two stores, so both agree.
-package storetest
+// Package fakeclock is a settable clock for the Now and Sleep options of
+// package cache and package fetcher, so that no test sleeps.
+package fakeclock
 
 import (
 	"sync"
@@ -14,8 +13,8 @@ type Clock struct {
 	t  time.Time
 }
 
-// NewClock returns a clock reading t.
-func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+// New returns a clock reading t.
+func New(t time.Time) *Clock { return &Clock{t: t} }
 
 // Now returns the clock's time.
 func (c *Clock) Now() time.Time {

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/etagcache/etag-cache/fetcher"
+	"github.com/etagcache/etag-cache/internal/httprules"
 )
 
 // baseModified is the Last-Modified of version 0 of every resource; each
@@ -124,7 +124,7 @@ func (s *server) serveResource(w http.ResponseWriter, r *http.Request, withLM bo
 	}
 	h.Set("Cache-Control", "private, no-cache")
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
-		if m, ok := fetcher.ParseIfNoneMatch(inm); ok && m.Matches(etag) {
+		if httprules.NotModified(inm, etag) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}

@@ -1,10 +1,10 @@
-package fetcher
+package httprules
 
 import "time"
 
-// freshness describes how long a stored response may be served without
+// Freshness describes how long a stored response may be served without
 // asking the server (RFC 9111 §4.2).
-type freshness struct {
+type Freshness struct {
 	// Lifetime is the freshness lifetime; 0 means "revalidate on every read".
 	Lifetime time.Duration
 	// Explicit is true when the server gave one (max-age or Expires), so
@@ -14,42 +14,42 @@ type freshness struct {
 	AlwaysRevalidate bool
 }
 
-// freshnessOf computes the freshness of a stored response from its lower-case
+// FreshnessOf computes the freshness of a stored response from its lower-case
 // headers, following RFC 9111 §4.2.1: max-age wins over Expires - Date; an
 // invalid Expires means already expired; with neither, no heuristic freshness
 // is used (lifetime 0), because our users expect every read to revalidate.
 // Age headers are not subtracted: the entry's age is measured from
 // ValidatedAt.
-func freshnessOf(h map[string]string) freshness {
+func FreshnessOf(h map[string]string) Freshness {
 	cc := ParseCacheControl(h["cache-control"])
 	if cc.NoCache {
-		return freshness{AlwaysRevalidate: true, Explicit: true}
+		return Freshness{AlwaysRevalidate: true, Explicit: true}
 	}
 	if cc.HasMaxAge {
-		return freshness{Lifetime: cc.MaxAge, Explicit: true}
+		return Freshness{Lifetime: cc.MaxAge, Explicit: true}
 	}
 	exp, ok := h["expires"]
 	if !ok {
-		return freshness{}
+		return Freshness{}
 	}
-	expires, err := parseHTTPDate(exp)
+	expires, err := ParseHTTPDate(exp)
 	if err != nil {
-		return freshness{Explicit: true}
+		return Freshness{Explicit: true}
 	}
-	date, err := parseHTTPDate(h["date"])
+	date, err := ParseHTTPDate(h["date"])
 	if err != nil {
-		return freshness{Explicit: true}
+		return Freshness{Explicit: true}
 	}
 	if d := expires.Sub(date); d > 0 {
-		return freshness{Lifetime: d, Explicit: true}
+		return Freshness{Lifetime: d, Explicit: true}
 	}
-	return freshness{Explicit: true}
+	return Freshness{Explicit: true}
 }
 
-// isFresh reports whether an entry validated at validatedAt may be served at
+// IsFresh reports whether an entry validated at validatedAt may be served at
 // now without a revalidation request. A clock that went backwards counts as
 // age 0.
-func (f freshness) isFresh(validatedAt, now time.Time) bool {
+func (f Freshness) IsFresh(validatedAt, now time.Time) bool {
 	if f.AlwaysRevalidate || f.Lifetime <= 0 {
 		return false
 	}

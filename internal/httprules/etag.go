@@ -1,4 +1,4 @@
-package fetcher
+package httprules
 
 import "strings"
 
@@ -144,3 +144,12 @@ func (m IfNoneMatch) Matches(current string) bool {
 
 // trimOWS removes optional whitespace (SP and HTAB) around s.
 func trimOWS(s string) string { return strings.Trim(s, " \t") }
+
+// NotModified is the server side of If-None-Match (RFC 9110 §13.1.2) for the
+// project's test, demo and bench servers: it reports whether a resource whose
+// current ETag is etag should answer a GET carrying the If-None-Match value
+// header with 304. A malformed header matches nothing.
+func NotModified(header, etag string) bool {
+	m, ok := ParseIfNoneMatch(header)
+	return ok && m.Matches(etag)
+}

@@ -1,6 +1,6 @@
 //go:build !js
 
-package cache_test
+package lint_test
 
 import (
 	"go/ast"
@@ -21,7 +21,7 @@ import (
 // file importing syscall/js that could build outside js/wasm: such a file
 // breaks `go test ./...` on the host.
 func TestSyscallJSFilesCarryWasmTag(t *testing.T) {
-	root, err := filepath.Abs("..")
+	root, err := filepath.Abs("../..")
 	require.NoError(t, err)
 	_, err = os.Stat(filepath.Join(root, "go.mod"))
 	require.NoError(t, err, "module root not found at %s", root)

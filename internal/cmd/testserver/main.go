@@ -2,7 +2,7 @@
 // package fetcher run against. It prints its base URL as the first line of
 // stdout and serves until killed:
 //
-//	go run ./internal/testserver -addr 127.0.0.1:0
+//	go run ./internal/cmd/testserver -addr 127.0.0.1:0
 //
 // Every path answers CORS requests from any origin (the wasm test page is
 // served from another port, so this server is cross-origin), with

@@ -1,3 +1,6 @@
+// Package storetest is the behaviour suite every cache store must pass: the
+// in-memory store runs it on the host, the IndexedDB store in headless
+// Chromium. One suite, two stores, so both agree.
 package storetest
 
 import (
@@ -13,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/etagcache/etag-cache/cache"
+	"github.com/etagcache/etag-cache/internal/testsupport/fakeclock"
 )
 
 // Store is the behaviour under test, the methods *cache.Memory and
@@ -92,8 +96,8 @@ func entry(t *testing.T, ns, path string, body string, va time.Time) *cache.Entr
 	}
 }
 
-func openAt(t *testing.T, open Opener, o cache.Options) (Store, *Clock) {
-	clock := NewClock(Base)
+func openAt(t *testing.T, open Opener, o cache.Options) (Store, *fakeclock.Clock) {
+	clock := fakeclock.New(Base)
 	if o.AppVersion == "" {
 		o.AppVersion = v1
 	}
