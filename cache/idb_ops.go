@@ -139,8 +139,8 @@ func deleteRecord(ctx context.Context, entries, meta *idb.ObjectStore, key strin
 
 // Put stores e under e.Key, replacing what was there, then evicts
 // least-recently-validated entries (never e) until MaxEntries and MaxBytes
-// hold, all in one transaction. e must carry a key and the store's
-// AppVersion; an entry larger than MaxBytes alone is ErrTooLarge and nothing
+// hold, all in one transaction. e must carry a key; it is stored under the
+// store's AppVersion (naming another one is an error); an entry larger than MaxBytes alone is ErrTooLarge and nothing
 // changes. A *JSBody is stored as is; other bodies are copied into a new
 // ArrayBuffer. When the browser refuses the write (QuotaExceededError) Put
 // evicts 1, then 4, then 16 least-recently-validated entries, retrying after
@@ -150,7 +150,9 @@ func (s *IDBStore) Put(ctx context.Context, e *Entry) ([]Eviction, error) {
 	if err := s.opts.checkPut(e); err != nil {
 		return nil, err
 	}
-	rec, size := encodeRecord(e)
+	stamped := *e
+	stamped.AppVersion = s.opts.AppVersion
+	rec, size := encodeRecord(&stamped)
 	put := func() ([]Eviction, error) {
 		var evs []Eviction
 		err := s.do(ctx, "put", e.Key, func(ctx context.Context, db *idb.Database) (err error) {

@@ -2,8 +2,6 @@ package cache
 
 import (
 	"errors"
-	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 )
@@ -25,53 +23,233 @@ func Key(namespace, method, rawURL string) (key, normalizedURL string, err error
 		m = "GET"
 	}
 	if strings.ContainsAny(m, "| \t\r\n") {
-		return "", "", fmt.Errorf("cache: key: invalid method %q", method)
+		return "", "", &URLError{URL: rawURL, Err: errors.New("invalid method " + strconv.Quote(method))}
 	}
 	return strconv.Itoa(len(namespace)) + ":" + namespace + "|" + m + "|" + u, u, nil
 }
 
 // NormalizeURL returns the form of an absolute http(s) URL that keys are built
-// from: scheme and host lower-cased, the default port (:80 for http, :443 for
-// https) dropped, the fragment dropped, an empty path turned into "/". The
-// query is kept verbatim, parameter order included, since servers may treat
-// differently ordered queries as different resources. A relative URL, another
-// scheme, a missing host or a URL that does not parse is a *URLError.
+// from. It is the serialization a browser gives the same URL (the WHATWG URL
+// Standard's href), so a URL that JavaScript resolved with `new URL` comes
+// back unchanged, and the two sides never need to reconcile two forms:
+//
+//   - scheme and host are lower-cased, the default port (:80 for http, :443
+//     for https) and an empty port are dropped, an empty path becomes "/";
+//   - the fragment is dropped: it is never sent to a server;
+//   - the path and query are kept as given, percent-escapes included (a
+//     server may treat %2F and / differently, or differently ordered queries
+//     as different resources); only characters a browser would escape there
+//     (space, quotes, <, >, `, {, } and non-ASCII bytes in the path; space,
+//     quotes, <, > and non-ASCII in the query) are percent-encoded.
+//
+// A relative URL, another scheme, a missing host, an invalid port, a control
+// character or a malformed percent-escape in the path is a *URLError.
+//
+// It is written with string operations rather than net/url, which costs the
+// wasm module about 40 KB and re-escapes paths differently from browsers.
 func NormalizeURL(rawURL string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(rawURL))
+	p, err := parseURL(rawURL)
 	if err != nil {
-		return "", &URLError{URL: rawURL, Err: err}
+		return "", err
 	}
-	scheme := strings.ToLower(u.Scheme)
-	if scheme != "http" && scheme != "https" {
-		return "", &URLError{URL: rawURL, Err: errNotHTTP}
+	return p.scheme + "://" + p.userinfo + p.host + p.path + p.query, nil
+}
+
+// Origin returns the origin (RFC 6454) of an absolute http(s) URL or origin
+// string, as scheme://host[:port] in the form NormalizeURL gives them; ok is
+// false when s is not one.
+func Origin(s string) (origin string, ok bool) {
+	p, err := parseURL(s)
+	if err != nil {
+		return "", false
 	}
-	if u.Host == "" || u.Opaque != "" {
-		return "", &URLError{URL: rawURL, Err: errNoHost}
+	return p.scheme + "://" + p.host, true
+}
+
+// parsedURL holds the normalized parts of an absolute http(s) URL.
+type parsedURL struct {
+	scheme   string // "http" or "https"
+	userinfo string // "user:pass@" or ""
+	host     string // host[:port], lower-case, default port dropped
+	path     string // starts with "/"
+	query    string // "?..." or ""
+}
+
+// parseURL splits and normalizes rawURL (see NormalizeURL).
+func parseURL(rawURL string) (parsedURL, error) {
+	var p parsedURL
+	fail := func(why string) (parsedURL, error) {
+		return parsedURL{}, &URLError{URL: rawURL, Err: errors.New(why)}
 	}
-	host := strings.ToLower(u.Host)
-	if port := u.Port(); (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
-		host = strings.TrimSuffix(host, ":"+port)
-	} else if port == "" {
-		host = strings.TrimSuffix(host, ":") // "example.com:" has an empty port
+	s := strings.TrimSpace(rawURL)
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] == 0x7f {
+			return fail("control character in URL")
+		}
 	}
-	if strings.TrimSuffix(strings.TrimPrefix(host, "["), "]") == "" {
-		return "", &URLError{URL: rawURL, Err: errNoHost}
+	if i := strings.IndexByte(s, '#'); i >= 0 {
+		s = s[:i]
 	}
-	out := url.URL{
-		Scheme:   scheme,
-		User:     u.User,
-		Host:     host,
-		Path:     u.Path,
-		RawPath:  u.RawPath,
-		RawQuery: u.RawQuery,
-		// ForceQuery keeps a bare "?" so "/a?" and "/a" stay distinct as sent.
-		ForceQuery: u.ForceQuery,
+	colon := strings.IndexByte(s, ':')
+	if colon <= 0 || !validScheme(s[:colon]) {
+		return fail(errNotHTTP)
 	}
-	if out.Path == "" {
-		out.Path = "/"
-		out.RawPath = ""
+	p.scheme = strings.ToLower(s[:colon])
+	if p.scheme != "http" && p.scheme != "https" {
+		return fail(errNotHTTP)
 	}
-	return out.String(), nil
+	rest := s[colon+1:]
+	if !strings.HasPrefix(rest, "//") {
+		return fail(errNoHost)
+	}
+	rest = rest[2:]
+	end := strings.IndexAny(rest, "/?")
+	if end < 0 {
+		end = len(rest)
+	}
+	authority, rest := rest[:end], rest[end:]
+	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
+		p.userinfo, authority = authority[:at+1], authority[at+1:]
+	}
+	host, port, ok := splitHostPort(authority)
+	if host == "" {
+		return fail(errNoHost)
+	}
+	if !ok {
+		return fail("invalid host or port")
+	}
+	if (p.scheme == "http" && port == "80") || (p.scheme == "https" && port == "443") {
+		port = ""
+	}
+	p.host = lowerASCII(host)
+	if port != "" {
+		p.host += ":" + port
+	}
+	path, query, hasQuery := strings.Cut(rest, "?")
+	if !validEscapes(path) {
+		return fail("malformed percent-escape in path")
+	}
+	if path == "" {
+		path = "/"
+	}
+	p.path = escape(path, pathEscaped)
+	if hasQuery {
+		p.query = "?" + escape(query, queryEscaped)
+	}
+	return p, nil
+}
+
+// validScheme reports whether s is a scheme: ALPHA *( ALPHA / DIGIT / "+" /
+// "-" / "." ) (RFC 3986 §3.1).
+func validScheme(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
+		default:
+			return false
+		}
+	}
+	return s != ""
+}
+
+// splitHostPort splits host[:port]; an IPv6 literal keeps its brackets. The
+// port must be digits (or empty); the host may not hold characters that are
+// never valid in one.
+func splitHostPort(s string) (host, port string, ok bool) {
+	if strings.HasPrefix(s, "[") {
+		end := strings.IndexByte(s, ']')
+		if end < 0 {
+			return "", "", false
+		}
+		host, s = s[:end+1], s[end+1:]
+		if s != "" && s[0] != ':' || len(host) < 4 || strings.Trim(host[1:len(host)-1], "0123456789abcdefABCDEF:.") != "" {
+			return "", "", false
+		}
+		port = strings.TrimPrefix(s, ":")
+	} else if i := strings.LastIndexByte(s, ':'); i >= 0 {
+		host, port = s[:i], s[i+1:]
+	} else {
+		host = s
+	}
+	for i := 0; i < len(port); i++ {
+		if port[i] < '0' || port[i] > '9' {
+			return "", "", false
+		}
+	}
+	if len(port) > 5 {
+		return "", "", false
+	}
+	if !strings.HasPrefix(host, "[") && strings.ContainsAny(host, " \"#%/:<>?@[\\]^`{|}") {
+		return "", "", false
+	}
+	return host, port, true
+}
+
+// lowerASCII lower-cases the ASCII letters of s.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// validEscapes reports whether every '%' in s starts a %XX escape.
+func validEscapes(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' {
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return false
+			}
+			i += 2
+		}
+	}
+	return true
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// pathEscaped and queryEscaped report which bytes a browser percent-encodes
+// in a path and in the query of an http(s) URL (the WHATWG URL Standard's
+// path and special-query percent-encode sets; controls were refused before).
+func pathEscaped(c byte) bool {
+	return c >= 0x80 || strings.IndexByte(" \"<>`{}\\", c) >= 0
+}
+
+func queryEscaped(c byte) bool { return c >= 0x80 || strings.IndexByte(" \"'<>", c) >= 0 }
+
+// escape percent-encodes the bytes of s that need reports.
+func escape(s string, need func(byte) bool) string {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if need(s[i]) {
+			n++
+		}
+	}
+	if n == 0 {
+		return s
+	}
+	const hex = "0123456789ABCDEF"
+	b := make([]byte, 0, len(s)+2*n)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; need(c) {
+			b = append(b, '%', hex[c>>4], hex[c&15])
+		} else {
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }
 
 // ErrBadURL is matched (errors.Is) by the *URLError that Key and
@@ -88,13 +266,13 @@ func (e *URLError) Error() string {
 	return "cache: bad URL " + strconv.Quote(e.URL) + ": " + e.Err.Error()
 }
 
-// Unwrap returns the parse error or the rule the URL broke.
+// Unwrap returns the rule the URL broke.
 func (e *URLError) Unwrap() error { return e.Err }
 
 // Is makes errors.Is(err, ErrBadURL) hold.
 func (e *URLError) Is(target error) bool { return target == ErrBadURL }
 
-var (
-	errNotHTTP = errors.New("not an absolute http or https URL")
-	errNoHost  = errors.New("URL has no host")
+const (
+	errNotHTTP = "not an absolute http or https URL"
+	errNoHost  = "URL has no host"
 )

@@ -104,14 +104,15 @@ func (m *Memory) Get(ctx context.Context, key string) (*Entry, error) {
 
 // Put stores a copy of e under e.Key, replacing what was there, then evicts
 // least-recently-validated entries (never e) until MaxEntries and MaxBytes
-// hold; it returns those evictions. e must carry a key and the store's
-// AppVersion; an entry larger than MaxBytes alone is ErrTooLarge and nothing
+// hold; it returns those evictions. e must carry a key; it is stored under
+// the store's AppVersion (naming another one is an error); an entry larger than MaxBytes alone is ErrTooLarge and nothing
 // changes. Put stores StoredAt and ValidatedAt as given (to the millisecond).
 func (m *Memory) Put(ctx context.Context, e *Entry) ([]Eviction, error) {
 	if err := m.opts.checkPut(e); err != nil {
 		return nil, err
 	}
 	c := copyEntry(e)
+	c.AppVersion = m.opts.AppVersion
 	c.StoredAt, c.ValidatedAt = millis(c.StoredAt), millis(c.ValidatedAt)
 	if err := m.lock("put", e.Key); err != nil {
 		return nil, err

@@ -3,6 +3,8 @@ package cache
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -27,23 +29,31 @@ type Options struct {
 	Now func() time.Time
 }
 
-// withDefaults validates o and fills in its defaults.
-func (o Options) withDefaults() (Options, error) {
-	var errs []error
+// Validate reports what is wrong with o, every problem in one error, or nil.
+func (o Options) Validate() error {
+	var errs []string
 	if o.AppVersion == "" {
-		errs = append(errs, errors.New("AppVersion is empty"))
+		errs = append(errs, "AppVersion is empty")
 	}
 	if o.TTL < 0 {
-		errs = append(errs, fmt.Errorf("TTL %v is negative", o.TTL))
+		errs = append(errs, "TTL "+o.TTL.String()+" is negative")
 	}
 	if o.MaxEntries < 0 {
-		errs = append(errs, fmt.Errorf("MaxEntries %d is negative", o.MaxEntries))
+		errs = append(errs, "MaxEntries "+strconv.Itoa(o.MaxEntries)+" is negative")
 	}
 	if o.MaxBytes < 0 {
-		errs = append(errs, fmt.Errorf("MaxBytes %d is negative", o.MaxBytes))
+		errs = append(errs, "MaxBytes "+strconv.FormatInt(o.MaxBytes, 10)+" is negative")
 	}
 	if len(errs) > 0 {
-		return o, fmt.Errorf("cache: invalid options: %w", errors.Join(errs...))
+		return errors.New("cache: invalid options: " + strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// withDefaults validates o and fills in its defaults.
+func (o Options) withDefaults() (Options, error) {
+	if err := o.Validate(); err != nil {
+		return o, err
 	}
 	if o.TTL == 0 {
 		o.TTL = DefaultTTL
@@ -60,7 +70,9 @@ func (o Options) overCapacity(entries int, bytes int64) bool {
 	return (o.MaxEntries > 0 && entries > o.MaxEntries) || (o.MaxBytes > 0 && bytes > o.MaxBytes)
 }
 
-// checkPut validates an entry about to be stored under o.
+// checkPut validates an entry about to be stored under o. An entry that
+// names no AppVersion is stored under o.AppVersion; one that names another
+// is refused.
 func (o Options) checkPut(e *Entry) error {
 	if e == nil {
 		return errors.New("cache: put: nil entry")
@@ -68,7 +80,7 @@ func (o Options) checkPut(e *Entry) error {
 	if e.Key == "" {
 		return fmt.Errorf("cache: put %q: empty key", e.URL)
 	}
-	if e.AppVersion != o.AppVersion {
+	if e.AppVersion != "" && e.AppVersion != o.AppVersion {
 		return fmt.Errorf("cache: put %q: app version %q, store is at %q", e.Key, e.AppVersion, o.AppVersion)
 	}
 	if o.MaxBytes > 0 && e.Size() > o.MaxBytes {

@@ -23,20 +23,24 @@ import (
 // better than an error page. Such results are marked Stale and every failure
 // is reported as an error event.
 type Client struct {
-	opts   Options
-	flight flightGroup
-	stats  counters
-	wg     sync.WaitGroup
-	ctx    context.Context // background work; cancelled by Close
-	cancel context.CancelFunc
+	opts      Options
+	flight    flightGroup
+	stats     counters
+	wg        sync.WaitGroup
+	ctx       context.Context // background work; cancelled by Close
+	cancel    context.CancelFunc
+	storage   string // "indexeddb" or "memory" when Open chose the store
+	ownsStore bool   // Open opened the store, so Close closes it
 
 	mu           sync.Mutex
 	revalidating map[string]bool // keys with a background revalidation loop running
-	failed       map[string]bool // keys whose last revalidation failed
+	failed       map[string]bool // keys whose last exchange failed (served Stale)
 	warned       map[string]bool // origins already warned about (etag-not-exposed)
 }
 
-// New validates opts and returns a Client.
+// New validates opts and returns a Client on the store opts.Store, which the
+// caller keeps ownership of. Open builds a Client and its store from a
+// Config instead.
 func New(opts Options) (*Client, error) {
 	o, err := opts.withDefaults()
 	if err != nil {
@@ -110,8 +114,8 @@ func (c *Client) Get(ctx context.Context, rawURL string, opt ...GetOption) (*Res
 	}
 
 	c.stats.misses.Add(1)
-	out, shared, err := c.flight.do(ctx, key, func() (*syncOutcome, error) {
-		return c.syncOnce(c.ctx, key, u, hdr, nil)
+	out, shared, err := c.flight.do(ctx, key, func() (*outcome, error) {
+		return c.sync(c.ctx, key, u, hdr, nil)
 	})
 	if err != nil {
 		if ctx.Err() == nil && !shared {
@@ -160,9 +164,7 @@ func (c *Client) Invalidate(ctx context.Context, rawURL string) error {
 	if err != nil {
 		return fmt.Errorf("fetcher: invalidate %q: %w", rawURL, err)
 	}
-	c.mu.Lock()
-	delete(c.failed, key)
-	c.mu.Unlock()
+	c.forget(key)
 	deleted, err := c.opts.Store.Delete(ctx, key)
 	if err != nil {
 		return fmt.Errorf("fetcher: invalidate %q: %w", u, err)
@@ -173,35 +175,68 @@ func (c *Client) Invalidate(ctx context.Context, rawURL string) error {
 	return nil
 }
 
-// Wait blocks until every background revalidation (with its retries) and
-// every request whose callers stopped waiting has finished.
+// Clear deletes every stored entry of the client's namespace, or with all
+// every entry of the store, and returns how many there were. The client
+// forgets what it knew of those entries (a failed revalidation no longer
+// marks a refetched copy stale).
+func (c *Client) Clear(ctx context.Context, all bool) (int, error) {
+	c.mu.Lock()
+	clear(c.failed)
+	c.mu.Unlock()
+	if !all {
+		n, err := c.opts.Store.Clear(ctx, c.opts.Namespace)
+		if err != nil {
+			return n, fmt.Errorf("fetcher: clear: %w", err)
+		}
+		return n, nil
+	}
+	st, err := c.opts.Store.Stats(ctx)
+	if err == nil {
+		err = c.opts.Store.ClearAll(ctx)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("fetcher: clear all: %w", err)
+	}
+	return st.Entries, nil
+}
+
+// Sweep deletes every expired and other-version entry of the store, emits an
+// evict event for each and returns how many there were. A failure other
+// than a closed store is also emitted, as an error event of kind storage.
+// Open runs it once after start-up.
+func (c *Client) Sweep(ctx context.Context) (int, error) {
+	evs, err := c.opts.Store.Sweep(ctx)
+	c.emitEvictions(evs)
+	if err != nil && !errors.Is(err, cache.ErrClosed) && c.ctx.Err() == nil {
+		c.emitError("", &storageError{fmt.Errorf("fetcher: sweep: %w", err)})
+	}
+	return len(evs), err
+}
+
+// forget drops what the client remembers of key.
+func (c *Client) forget(key string) {
+	c.mu.Lock()
+	delete(c.failed, key)
+	c.mu.Unlock()
+}
+
+// Storage is "indexeddb" or "memory" for a Client built by Open (where its
+// entries live), "" for one built by New.
+func (c *Client) Storage() string { return c.storage }
+
+// Wait blocks until every background revalidation (with its retries), the
+// start-up sweep and every request whose callers stopped waiting has
+// finished.
 func (c *Client) Wait() { c.wg.Wait() }
 
-// Close cancels background work, waits for it to end and returns nil. Gets
-// after Close fail with a network error for anything not stored.
+// Close cancels background work (revalidations, the start-up sweep), waits
+// for it to end and, for a Client built by Open, closes the store. Gets after
+// Close fail with a network error for anything not stored.
 func (c *Client) Close() error {
 	c.cancel()
 	c.wg.Wait()
+	if c.ownsStore {
+		return c.opts.Store.Close()
+	}
 	return nil
-}
-
-// Stats returns the activity counters.
-func (c *Client) Stats() Counters { return c.stats.snapshot() }
-
-// emit delivers ev to the sink. Callers must not hold c.mu.
-func (c *Client) emit(ev Event) {
-	if c.opts.Events != nil {
-		c.opts.Events(ev)
-	}
-}
-
-func (c *Client) emitError(u string, err error) {
-	c.stats.errors.Add(1)
-	c.emit(Event{Type: EventError, URL: u, Kind: kindOf(err), Err: err, Message: err.Error(), Status: statusOf(err)})
-}
-
-func (c *Client) emitEvictions(evs []cache.Eviction) {
-	for _, ev := range evs {
-		c.emit(Event{Type: EventEvict, URL: ev.URL, Reason: ev.Reason})
-	}
 }

@@ -92,7 +92,7 @@ func TestRevalidationOutcomes(t *testing.T) {
 				assert.Equal(t, tt.wantBody, body(evs[0].Result.Body))
 				assert.Equal(t, SourceNetwork, evs[0].Result.Source)
 				assert.Equal(t, h.clock.Now(), e.StoredAt)
-				assert.Equal(t, int64(1), h.client.Stats().Updates)
+				assert.Equal(t, int64(1), h.client.Counters().Updates)
 			case EventRevalidated:
 				assert.Equal(t, h.clock.Now(), evs[0].ValidatedAt)
 				assert.Equal(t, h.clock.Now(), e.ValidatedAt)
@@ -224,7 +224,7 @@ func TestRevalidationErrorsRetryAndKeepEntry(t *testing.T) {
 			assert.Equal(t, tt.kind, evs[0].Kind)
 			assert.Equal(t, testURL, evs[0].URL)
 			assert.NotEmpty(t, evs[0].Message)
-			assert.Equal(t, int64(1), h.client.Stats().Errors)
+			assert.Equal(t, int64(1), h.client.Counters().Errors)
 			// Still served (stale-if-error), marked stale.
 			r = h.mustGet(testURL)
 			assert.Equal(t, SourceCache, r.Source)
@@ -423,7 +423,7 @@ func TestEvictEvents(t *testing.T) {
 	h := newHarness(t, srv, nil)
 	store, err := cache.NewMemory(cache.Options{AppVersion: "v1", Now: h.clock.Now, MaxEntries: 1, TTL: time.Hour})
 	require.NoError(t, err)
-	c, err := New(Options{Store: store, Transport: srv, AppVersion: "v1", Now: h.clock.Now, Events: h.client.opts.Events})
+	c, err := New(Options{Store: store, Transport: srv, Now: h.clock.Now, Events: h.client.opts.Events})
 	require.NoError(t, err)
 
 	_, err = c.Get(context.Background(), "https://a.example/1")
@@ -495,7 +495,7 @@ func TestEventsNeverUnderLock(t *testing.T) {
 			c.mu.Unlock()
 			c.flight.mu.Lock()
 			c.flight.mu.Unlock()
-			_ = c.Stats()
+			_ = c.Counters()
 		}
 	})
 	c = h.client
@@ -544,7 +544,7 @@ func TestStatsCounters(t *testing.T) {
 	h.mustGet(testURL)
 	h.mustGet(testURL)
 	h.mustGet(testURL)
-	assert.Equal(t, Counters{Hits: 2, Misses: 1, Revalidations: 2, NotModified: 1, Updates: 1}, h.client.Stats())
+	assert.Equal(t, Counters{Hits: 2, Misses: 1, Revalidations: 2, NotModified: 1, Updates: 1}, h.client.Counters())
 }
 
 func TestOptionsValidation(t *testing.T) {
@@ -557,8 +557,6 @@ func TestOptionsValidation(t *testing.T) {
 	}{
 		{"valid", func(*Options) {}, true},
 		{"no store", func(o *Options) { o.Store = nil }, false},
-		{"no version", func(o *Options) { o.AppVersion = "" }, false},
-		{"negative ttl", func(o *Options) { o.TTL = -1 }, false},
 		{"negative timeout", func(o *Options) { o.Timeout = -1 }, false},
 		{"negative interval", func(o *Options) { o.MinRevalidateInterval = -1 }, false},
 		{"bad credentials", func(o *Options) { o.Credentials = "all" }, false},
@@ -569,15 +567,15 @@ func TestOptionsValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			o := Options{Store: store, AppVersion: "v1"}
+			o := Options{Store: store}
 			tt.mod(&o)
 			c, err := New(o)
 			if !tt.ok {
-				assert.Error(t, err)
+				var ce *ConfigError
+				assert.ErrorAs(t, err, &ce)
 				return
 			}
 			require.NoError(t, err)
-			assert.Equal(t, DefaultTTL, c.opts.TTL)
 			assert.Equal(t, DefaultTimeout, c.opts.Timeout)
 			assert.Equal(t, 3, c.opts.Retry.MaxAttempts)
 			assert.Equal(t, []int{200}, c.opts.CacheableStatus)

@@ -19,7 +19,7 @@ func Example() {
 	})
 	store, _ := cache.NewMemory(cache.Options{AppVersion: "v1"})
 	c, _ := fetcher.New(fetcher.Options{
-		Store: store, Transport: server, AppVersion: "v1",
+		Store: store, Transport: server,
 		Events: func(e fetcher.Event) { fmt.Println("event:", e.Type, e.Status) },
 	})
 	ctx := context.Background()
@@ -36,4 +36,45 @@ func Example() {
 	// network "v1" {"grade":"A"}
 	// event: revalidated 304
 	// cache "v1" {"grade":"A"}
+}
+
+// Open builds the whole cache as the JavaScript face uses it: in a Go-WASM
+// app (GOOS=js GOARCH=wasm) entries go to IndexedDB, falling back to memory
+// with a warning; outside the browser this example asks for memory. The
+// start-up sweep runs a few seconds after Open; Close stops it and closes the
+// store.
+func ExampleOpen() {
+	api := fetcher.TransportFunc(func(ctx context.Context, req *fetcher.Request) (*fetcher.Response, error) {
+		if req.Header["If-None-Match"] == `"t7"` {
+			return &fetcher.Response{Status: 304, Body: cache.Bytes(nil)}, nil
+		}
+		return &fetcher.Response{Status: 200, Header: map[string]string{"etag": `"t7"`, "content-type": "application/json"},
+			Body: cache.Bytes(`[{"period":1,"subject":"Urdu"}]`)}, nil
+	})
+	ctx := context.Background()
+	c, err := fetcher.Open(ctx, fetcher.Config{
+		Version:   "v3",
+		Namespace: "teacher-12",
+		Storage:   fetcher.StorageMemory, // leave it "" (auto) in the browser
+		Transport: api,                   // leave it nil in the browser: fetch
+		Events:    func(e fetcher.Event) { fmt.Println("event:", e.Type, e.Status) },
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+	for range 2 {
+		r, err := c.Get(ctx, "https://school.example/api/timetable/")
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		c.Wait() // only so that the output is in order
+		fmt.Println(r.Source, string(r.Body.Bytes()))
+	}
+	// Output:
+	// network [{"period":1,"subject":"Urdu"}]
+	// event: revalidated 304
+	// cache [{"period":1,"subject":"Urdu"}]
 }

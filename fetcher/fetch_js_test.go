@@ -124,7 +124,7 @@ func browserClient(t *testing.T, mod func(*Options)) (*Client, func() []Event) {
 	var mu sync.Mutex
 	var events []Event
 	opts := Options{
-		Store: store, AppVersion: "v1",
+		Store:  store,
 		Origin: js.Global().Get("location").Get("origin").String(),
 		Events: func(e Event) { mu.Lock(); events = append(events, e); mu.Unlock() },
 	}
@@ -181,7 +181,7 @@ func TestBrowserCrossOriginWithExposeHeadersRevalidates(t *testing.T) {
 	require.Equal(t, []EventType{EventUpdate}, types(evs))
 	assert.Equal(t, `"v1"`, evs[0].Result.ETag)
 	assert.Contains(t, string(evs[0].Result.Body.Bytes()), `"version":1`)
-	assert.Equal(t, Counters{Hits: 2, Misses: 1, Revalidations: 2, NotModified: 1, Updates: 1}, c.Stats())
+	assert.Equal(t, Counters{Hits: 2, Misses: 1, Revalidations: 2, NotModified: 1, Updates: 1}, c.Counters())
 }
 
 func TestBrowserCrossOriginWithoutExposeHeadersWarnsOnce(t *testing.T) {

@@ -18,7 +18,7 @@ type flightGroup struct {
 
 type flightCall struct {
 	done chan struct{}
-	res  *syncOutcome
+	res  *outcome
 	err  error
 }
 
@@ -26,7 +26,7 @@ type flightCall struct {
 // call's result or for ctx to end. fn itself is not cancelled by a waiter's
 // ctx: it runs with the context it was given. shared reports whether the
 // result came from another caller's call.
-func (g *flightGroup) do(ctx context.Context, key string, fn func() (*syncOutcome, error)) (res *syncOutcome, shared bool, err error) {
+func (g *flightGroup) do(ctx context.Context, key string, fn func() (*outcome, error)) (res *outcome, shared bool, err error) {
 	g.mu.Lock()
 	if g.calls == nil {
 		g.calls = make(map[string]*flightCall)

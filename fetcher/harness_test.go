@@ -35,7 +35,7 @@ func newHarness(t *testing.T, tr Transport, mod func(*Options)) *harness {
 	require.NoError(t, err)
 	h.store = store
 	opts := Options{
-		Store: store, Transport: tr, AppVersion: "v1", Now: h.clock.Now,
+		Store: store, Transport: tr, Now: h.clock.Now,
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			h.mu.Lock()
 			h.sleeps = append(h.sleeps, d)

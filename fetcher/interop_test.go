@@ -221,7 +221,7 @@ func TestInteropConditionalGetBehindGzip(t *testing.T) {
 	for _, e := range evs {
 		assert.Equal(t, EventRevalidated, e.Type, "no false update")
 	}
-	assert.Equal(t, int64(0), h.client.Stats().Updates)
+	assert.Equal(t, int64(0), h.client.Counters().Updates)
 	for _, hd := range rec.all()[1:] {
 		assert.Contains(t, []string{strong, "W/" + strong}, hd.Get("If-None-Match"))
 	}
@@ -334,7 +334,7 @@ func TestInteropIgnoresConditionals(t *testing.T) {
 		assert.Equal(t, `"same"`, rec.last().Get("If-None-Match"))
 	}
 	assert.Equal(t, []EventType{EventRevalidated, EventRevalidated, EventRevalidated}, types(h.take()))
-	assert.Equal(t, int64(0), h.client.Stats().Updates)
+	assert.Equal(t, int64(0), h.client.Counters().Updates)
 }
 
 // 8. A 304 carrying a new Cache-Control and Date.

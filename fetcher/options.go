@@ -3,34 +3,43 @@ package fetcher
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net/url"
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/etagcache/etag-cache/cache"
 )
 
-// Defaults used when an Options field is zero.
-const (
-	DefaultTTL     = 7 * 24 * time.Hour
-	DefaultTimeout = 30 * time.Second
-)
+// DefaultTimeout is the deadline of each request when Options.Timeout (or
+// Config.Timeout) is zero.
+const DefaultTimeout = 30 * time.Second
 
 // DefaultRetry is the retry policy of a zero RetryPolicy.
 var DefaultRetry = RetryPolicy{MaxAttempts: 3, BaseDelay: time.Second, MaxDelay: 30 * time.Second}
 
-// Store is what the client needs from a cache store. *cache.Memory and
-// *cache.IDBStore satisfy it.
+// Store is what a Client needs of a cache store: the engine reads, writes,
+// refreshes and deletes entries; Clear, Stats, Sweep and Close serve the
+// Client methods of the same names. *cache.Memory and *cache.IDBStore
+// satisfy it.
 type Store interface {
 	// Get returns a valid entry or an error matching cache.ErrMiss.
 	Get(ctx context.Context, key string) (*cache.Entry, error)
-	// Put stores e and reports the entries it evicted to make room.
+	// Put stores e under the store's app version and reports the entries it
+	// evicted to make room.
 	Put(ctx context.Context, e *cache.Entry) ([]cache.Eviction, error)
 	// Touch records a successful revalidation and returns the updated entry.
 	Touch(ctx context.Context, key string, r cache.Revalidation) (*cache.Entry, error)
 	// Delete removes key, reporting whether it existed.
 	Delete(ctx context.Context, key string) (bool, error)
+	// Clear removes every entry of namespace and returns how many there were.
+	Clear(ctx context.Context, namespace string) (int, error)
+	// ClearAll removes every entry.
+	ClearAll(ctx context.Context) error
+	// Stats counts the stored entries and their body bytes.
+	Stats(ctx context.Context) (cache.Stats, error)
+	// Sweep removes every expired and other-version entry and returns them.
+	Sweep(ctx context.Context) ([]cache.Eviction, error)
+	// Close releases the store.
+	Close() error
 }
 
 // RetryPolicy bounds background revalidation retries. Delays grow
@@ -38,7 +47,7 @@ type Store interface {
 // delay is uniform in [0, min(MaxDelay, BaseDelay*2^n))).
 type RetryPolicy struct {
 	// MaxAttempts is the total number of attempts, the first included; 1
-	// disables retries. 0 (with the other fields zero) -> DefaultRetry.
+	// disables retries. 0 -> 3.
 	MaxAttempts int
 	// BaseDelay is the cap of the first delay; 0 -> 1s.
 	BaseDelay time.Duration
@@ -48,40 +57,37 @@ type RetryPolicy struct {
 	Rand func() float64
 }
 
-// Options configure a Client. The zero value of every field but Store and
-// AppVersion means its documented default.
+// Options configure a Client built by New around a store the caller opened.
+// Open builds one from a Config instead, store included. The zero value of
+// every field but Store means its documented default.
 type Options struct {
 	// Store persists entries. Required.
 	Store Store
 	// Transport sends requests; nil -> DefaultTransport() (fetch in the
 	// browser, net/http on the host).
 	Transport Transport
-	// AppVersion is stamped on stored entries; it must match the store's.
-	// Required.
-	AppVersion string
 	// Namespace partitions entries (e.g. per logged-in user); default "".
 	Namespace string
-	// TTL is how long an entry may be served after its last validation; 0 ->
-	// DefaultTTL (7 days). The store enforces its own TTL too.
-	TTL time.Duration
 	// MinRevalidateInterval skips the background revalidation of an entry
 	// validated less than this long ago; 0 (default) revalidates on every
-	// cached read.
+	// cached read. Negative is an error.
 	MinRevalidateInterval time.Duration
 	// Timeout is the deadline of each request; 0 -> DefaultTimeout (30s).
+	// Negative is an error.
 	Timeout time.Duration
 	// Retry bounds revalidation retries; zero -> DefaultRetry (3 attempts,
 	// 1s base, 30s cap, full jitter).
 	Retry RetryPolicy
 	// Now is the clock; nil -> time.Now.
 	Now func() time.Time
-	// Sleep waits d or until ctx ends (retry backoff); nil -> a timer.
+	// Sleep waits d or until ctx ends (retry backoff, the start-up sweep's
+	// delay); nil -> a timer.
 	Sleep func(ctx context.Context, d time.Duration) error
-	// Background starts a background revalidation; nil -> `go f()`. In the
-	// browser a goroutine started by a cached read runs before Go yields to
-	// JavaScript, so the revalidation's fetch would be built before the
-	// read's Promise settles; the wasm bindings pass a function that starts
-	// f after one JS task instead.
+	// Background starts a background revalidation; nil -> the platform's
+	// default: in the browser f starts after one JavaScript task (a goroutine
+	// started by a cached read would otherwise run before Go yields to
+	// JavaScript, building the revalidation's fetch before the read's
+	// Promise settles); elsewhere `go f()`.
 	Background func(f func())
 	// Header holds default request headers, e.g. Authorization.
 	Header map[string]string
@@ -100,26 +106,46 @@ type Options struct {
 	Origin string
 }
 
-// withDefaults validates o and fills in defaults.
-func (o Options) withDefaults() (Options, error) {
-	if o.Store == nil {
-		return o, errors.New("fetcher: Options.Store is required")
+// validate checks every field but Store; each failure is one error.
+func (o Options) validate() []error {
+	var errs []error
+	if o.MinRevalidateInterval < 0 {
+		errs = append(errs, errors.New("MinRevalidateInterval is negative"))
 	}
-	if o.AppVersion == "" {
-		return o, errors.New("fetcher: Options.AppVersion is required")
-	}
-	if o.TTL < 0 || o.MinRevalidateInterval < 0 || o.Timeout < 0 {
-		return o, errors.New("fetcher: negative TTL, MinRevalidateInterval or Timeout")
+	if o.Timeout < 0 {
+		errs = append(errs, errors.New("Timeout is negative"))
 	}
 	switch o.Credentials {
 	case "", "omit", "same-origin", "include":
 	default:
-		return o, fmt.Errorf("fetcher: invalid Credentials %q", o.Credentials)
+		errs = append(errs, errors.New(`Credentials must be "omit", "same-origin" or "include", not `+strconv.Quote(o.Credentials)))
+	}
+	if r := o.Retry; r.MaxAttempts < 0 || r.BaseDelay < 0 || r.MaxDelay < 0 {
+		errs = append(errs, errors.New("a RetryPolicy field is negative"))
+	}
+	for _, s := range o.CacheableStatus {
+		if s < 100 || s > 599 || s == 304 {
+			errs = append(errs, errors.New("status "+strconv.Itoa(s)+" cannot be cacheable"))
+		}
+	}
+	if o.Origin != "" {
+		if _, ok := cache.Origin(o.Origin); !ok {
+			errs = append(errs, errors.New("Origin "+strconv.Quote(o.Origin)+" is not an http(s) origin"))
+		}
+	}
+	return errs
+}
+
+// withDefaults validates o and fills in its defaults.
+func (o Options) withDefaults() (Options, error) {
+	errs := o.validate()
+	if o.Store == nil {
+		errs = append(errs, errors.New("Store is required"))
+	}
+	if len(errs) > 0 {
+		return o, &ConfigError{Errs: errs}
 	}
 	r := o.Retry
-	if r.MaxAttempts < 0 || r.BaseDelay < 0 || r.MaxDelay < 0 {
-		return o, errors.New("fetcher: negative RetryPolicy field")
-	}
 	if r.MaxAttempts == 0 {
 		r.MaxAttempts = DefaultRetry.MaxAttempts
 	}
@@ -130,23 +156,11 @@ func (o Options) withDefaults() (Options, error) {
 		r.MaxDelay = DefaultRetry.MaxDelay
 	}
 	o.Retry = r
-	for _, s := range o.CacheableStatus {
-		if s < 100 || s > 599 || s == 304 {
-			return o, fmt.Errorf("fetcher: status %d cannot be cacheable", s)
-		}
-	}
 	if o.CacheableStatus == nil {
 		o.CacheableStatus = []int{200}
 	}
 	if o.Origin != "" {
-		u, err := url.Parse(o.Origin)
-		if err != nil || u.Scheme == "" || u.Host == "" {
-			return o, fmt.Errorf("fetcher: invalid Origin %q", o.Origin)
-		}
-		o.Origin = originOf(u)
-	}
-	if o.TTL == 0 {
-		o.TTL = DefaultTTL
+		o.Origin, _ = cache.Origin(o.Origin)
 	}
 	if o.Timeout == 0 {
 		o.Timeout = DefaultTimeout
@@ -155,7 +169,7 @@ func (o Options) withDefaults() (Options, error) {
 		o.Now = time.Now
 	}
 	if o.Background == nil {
-		o.Background = func(f func()) { go f() }
+		o.Background = defaultBackground
 	}
 	if o.Sleep == nil {
 		o.Sleep = sleepTimer
@@ -165,6 +179,27 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	return o, nil
 }
+
+// ConfigError lists what is wrong with an Options or a Config. Open and New
+// return it for invalid input; the wasm bindings turn it into a TypeError.
+type ConfigError struct {
+	Errs []error
+}
+
+func (e *ConfigError) Error() string {
+	msg := "fetcher: invalid options"
+	for i, err := range e.Errs {
+		sep := ", "
+		if i == 0 {
+			sep = ": "
+		}
+		msg += sep + err.Error()
+	}
+	return msg
+}
+
+// Unwrap returns the individual problems.
+func (e *ConfigError) Unwrap() []error { return e.Errs }
 
 // sleepTimer waits d or until ctx ends.
 func sleepTimer(ctx context.Context, d time.Duration) error {
@@ -176,21 +211,4 @@ func sleepTimer(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-// originOf returns scheme://host[:port] in lower case, default ports dropped.
-func originOf(u *url.URL) string {
-	scheme := strings.ToLower(u.Scheme)
-	host := strings.ToLower(u.Hostname())
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	port := u.Port()
-	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
-		port = ""
-	}
-	if port != "" {
-		host += ":" + port
-	}
-	return scheme + "://" + host
 }

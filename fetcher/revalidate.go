@@ -30,8 +30,6 @@ func (c *Client) revalidate(key, u string, hdr map[string]string, old *cache.Ent
 		delete(c.revalidating, key)
 		if err != nil {
 			c.failed[key] = true
-		} else {
-			delete(c.failed, key)
 		}
 		c.mu.Unlock()
 		if err != nil && c.ctx.Err() == nil {
@@ -42,8 +40,8 @@ func (c *Client) revalidate(key, u string, hdr map[string]string, old *cache.Ent
 
 func (c *Client) revalidateLoop(key, u string, hdr map[string]string, old *cache.Entry) error {
 	for attempt := 0; ; attempt++ {
-		_, _, err := c.flight.do(c.ctx, key, func() (*syncOutcome, error) {
-			return c.syncOnce(c.ctx, key, u, hdr, old)
+		_, _, err := c.flight.do(c.ctx, key, func() (*outcome, error) {
+			return c.sync(c.ctx, key, u, hdr, old)
 		})
 		if err == nil {
 			return nil

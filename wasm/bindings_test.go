@@ -15,7 +15,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/etagcache/etag-cache/cache"
 	"github.com/etagcache/etag-cache/internal/jsutil"
 )
 
@@ -182,23 +181,4 @@ func TestStorageFallback(t *testing.T) {
 	h := open(t, map[string]any{"onEvent": onEvent})
 	assert.Equal(t, "memory", h.Get("storage").String())
 	assert.Equal(t, []string{"storage-fallback"}, warnings)
-}
-
-func TestBodiesHandedToJSBoundPinnedMemory(t *testing.T) {
-	o, err := parseOpenOptions(jsObj(t, `{"version":"v1","storage":"memory"}`))
-	require.NoError(t, err)
-	h, err := newHandle(o)
-	require.NoError(t, err)
-	t.Cleanup(func() { await(t, h.close(nil)) })
-	gcs := 0
-	h.gc = func() { gcs++ }
-	h.gcAfter = 10
-
-	ab := js.Global().Get("ArrayBuffer").New(8)
-	h.bodyToJS(cache.NewJSBody(ab))
-	assert.Equal(t, 0, gcs, "8 bytes handed out: under the bound")
-	h.bodyToJS(cache.Bytes("12345678"))
-	assert.Equal(t, 1, gcs, "16 bytes handed out: one collection")
-	h.bodyToJS(cache.NewJSBody(ab))
-	assert.Equal(t, 1, gcs, "the count restarts after a collection")
 }

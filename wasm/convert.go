@@ -3,12 +3,12 @@
 package main
 
 import (
-	"runtime"
 	"syscall/js"
 	"time"
 
 	"github.com/etagcache/etag-cache/cache"
 	"github.com/etagcache/etag-cache/fetcher"
+	"github.com/etagcache/etag-cache/internal/jsutil"
 )
 
 // obj builds a plain JS object from simple Go values.
@@ -30,7 +30,7 @@ func jsTime(t time.Time) any {
 // resultToJS is the raw result of the wasm contract. The body goes to JS as
 // an ArrayBuffer; a body read from IndexedDB (or fetched) is handed on as the
 // js.Value it already is, with no copy through Go memory.
-func (h *handle) resultToJS(r *fetcher.Result) js.Value {
+func resultToJS(r *fetcher.Result) js.Value {
 	hdr := js.Global().Get("Object").New()
 	for k, v := range r.Header {
 		hdr.Set(k, v)
@@ -46,23 +46,15 @@ func (h *handle) resultToJS(r *fetcher.Result) js.Value {
 		"validatedAt":  jsTime(r.ValidatedAt),
 		"contentType":  r.Header["content-type"],
 		"headers":      hdr,
-		"body":         h.bodyToJS(r.Body),
+		"body":         bodyToJS(r.Body),
 	})
 }
 
-func (h *handle) bodyToJS(b cache.Body) js.Value {
+func bodyToJS(b cache.Body) js.Value {
 	if jb, ok := b.(*cache.JSBody); ok {
-		h.pinned(jb.Len())
 		return jb.JSValue()
 	}
-	var p []byte
-	if b != nil {
-		p = b.Bytes()
-	}
-	h.pinned(len(p)) // the new Uint8Array is referenced from Go too
-	u8 := js.Global().Get("Uint8Array").New(len(p))
-	js.CopyBytesToJS(u8, p)
-	return u8.Get("buffer")
+	return cache.NewJSBodyFrom(b).JSValue()
 }
 
 // emit is the fetcher's event sink: it turns each event into the detail
@@ -74,7 +66,7 @@ func (h *handle) emit(ev fetcher.Event) {
 		if ev.Result == nil {
 			return
 		}
-		d = h.resultToJS(ev.Result)
+		d = resultToJS(ev.Result)
 	case fetcher.EventRevalidated:
 		// 304, or 200 when the server re-sent the same representation.
 		d = obj(map[string]any{"url": ev.URL, "status": ev.Status, "validatedAt": jsTime(ev.ValidatedAt)})
@@ -99,30 +91,11 @@ func (h *handle) emitJS(typ string, detail js.Value) {
 	if h.onEvent.Type() != js.TypeFunction {
 		return
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			js.Global().Get("console").Call("error", "etag-cache: onEvent threw", typ)
-		}
-	}()
-	h.onEvent.Invoke(typ, detail)
-}
-
-// gcAfterBytes bounds the body bytes that Go's js.Value references can keep
-// alive: syscall/js releases a JS value only when Go's garbage collector
-// finalizes its reference, and a cached read allocates little Go memory, so
-// without a nudge a thousand reads of 1 MB bodies could pin a gigabyte of
-// ArrayBuffers on a phone. After this many bytes handed to JS, Go collects.
-const gcAfterBytes = 32 << 20
-
-// pinned accounts n body bytes handed to JS and runs the collector once the
-// handle has handed out gcAfterBytes since the last run.
-func (h *handle) pinned(n int) {
-	if h.handedOut.Add(int64(n)) < h.gcAfter {
-		return
+	err := jsutil.Safely(func() error {
+		h.onEvent.Invoke(typ, detail)
+		return nil
+	})
+	if err != nil {
+		js.Global().Get("console").Call("error", "etag-cache: onEvent threw", typ)
 	}
-	h.handedOut.Store(0)
-	h.gc()
 }
-
-// collect is the default handle.gc.
-func collect() { runtime.GC() }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/etagcache/etag-cache/cache"
 	"github.com/etagcache/etag-cache/fetcher"
+	"github.com/etagcache/etag-cache/internal/jsutil"
 )
 
 // Stable names of the errors JS callers see (documented in etag-cache.d.ts).
@@ -30,10 +31,14 @@ func badArg(msg string) error { return &argError{msg: msg} }
 // toJSError turns a Go error into a real JS Error with a stable name.
 func toJSError(err error) js.Value {
 	var ae *argError
+	var ce *fetcher.ConfigError
 	var se *fetcher.HTTPStatusError
+	var pe *jsutil.PanicError
 	switch {
-	case errors.As(err, &ae), errors.Is(err, cache.ErrBadURL):
+	case errors.As(err, &ae), errors.As(err, &ce), errors.Is(err, cache.ErrBadURL):
 		return js.Global().Get("TypeError").New(err.Error())
+	case errors.As(err, &pe):
+		return newError(nameEtagCache, "etag-cache: internal error: "+err.Error())
 	case errors.Is(err, cache.ErrUnavailable):
 		return newError(nameStorageUnavailable, err.Error())
 	case errors.Is(err, fetcher.ErrTimeout):

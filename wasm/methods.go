@@ -20,7 +20,7 @@ func (h *handle) get(args []js.Value) js.Value {
 		if args[1].Type() != js.TypeObject {
 			return rejected(badArg("init must be an object"))
 		}
-		if hdr, err = optHeaders(args[1].Get("headers"), "init.headers"); err != nil {
+		if hdr, err = headersFromJS(args[1].Get("headers"), "init.headers"); err != nil {
 			return rejected(err)
 		}
 	}
@@ -29,7 +29,7 @@ func (h *handle) get(args []js.Value) js.Value {
 		if err != nil {
 			return nil, err
 		}
-		return h.resultToJS(r), nil
+		return resultToJS(r), nil
 	})
 }
 
@@ -49,46 +49,36 @@ func (h *handle) invalidate(args []js.Value) js.Value {
 func (h *handle) clear(args []js.Value) js.Value {
 	all := len(args) > 0 && args[0].Type() == js.TypeBoolean && args[0].Bool()
 	return promise(func() (any, error) {
-		ctx := context.Background()
-		if !all {
-			return h.store.Clear(ctx, h.opts.namespace)
-		}
-		st, err := h.store.Stats(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return st.Entries, h.store.ClearAll(ctx)
+		return h.client.Clear(context.Background(), all)
 	})
 }
 
 // stats implements handle.stats() -> Promise<{entries, bytes, hits, ...}>.
 func (h *handle) stats(_ []js.Value) js.Value {
 	return promise(func() (any, error) {
-		st, err := h.store.Stats(context.Background())
+		st, err := h.client.Stats(context.Background())
 		if err != nil {
 			return nil, err
 		}
-		c := h.client.Stats()
 		return obj(map[string]any{
 			"entries":       st.Entries,
 			"bytes":         st.Bytes,
-			"hits":          c.Hits,
-			"misses":        c.Misses,
-			"revalidations": c.Revalidations,
-			"notModified":   c.NotModified,
-			"updates":       c.Updates,
-			"errors":        c.Errors,
+			"hits":          st.Hits,
+			"misses":        st.Misses,
+			"revalidations": st.Revalidations,
+			"notModified":   st.NotModified,
+			"updates":       st.Updates,
+			"errors":        st.Errors,
 		}), nil
 	})
 }
 
-// close implements handle.close(): cancels background revalidations (a
+// close implements handle.close(): the client cancels background work (a
 // hanging request must not hold close for its whole timeout and retries),
-// closes the store and releases the handle's functions.
+// and closes its store; the handle's functions are released.
 func (h *handle) close(_ []js.Value) js.Value {
 	return promise(func() (any, error) {
-		_ = h.client.Close() // always nil; it cancels and waits
-		err := h.store.Close()
+		err := h.client.Close()
 		for _, f := range h.funcs {
 			f.Release()
 		}

@@ -3,8 +3,9 @@
 package main
 
 import (
-	"fmt"
 	"syscall/js"
+
+	"github.com/etagcache/etag-cache/internal/jsutil"
 )
 
 // promise runs fn on a goroutine of its own and returns a Promise of its
@@ -14,12 +15,11 @@ func promise(fn func() (any, error)) js.Value {
 	executor := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		resolve, reject := args[0], args[1]
 		go func() {
-			defer func() {
-				if r := recover(); r != nil {
-					reject.Invoke(newError(nameEtagCache, fmt.Sprint("internal error: ", r)))
-				}
-			}()
-			v, err := fn()
+			var v any
+			err := jsutil.Safely(func() (err error) {
+				v, err = fn()
+				return err
+			})
 			if err != nil {
 				reject.Invoke(toJSError(err))
 				return

@@ -11,18 +11,54 @@ import (
 	"github.com/etagcache/etag-cache/internal/httprules"
 )
 
-// syncOutcome is the result of one network exchange for a key.
-type syncOutcome struct {
-	result *Result
+// outcomeKind says what an exchange did to the stored copy of a URL, which
+// decides the event subscribers get.
+type outcomeKind int
+
+const (
+	// outcomeFetched: a response for a key with nothing to compare against
+	// (stored, or handed over unstored), or a no-store response repeating the
+	// stored one: no event.
+	outcomeFetched outcomeKind = iota
+	// outcomeUpdated: a revalidation brought a different representation: an
+	// update event.
+	outcomeUpdated
+	// outcomeConfirmed: the server confirmed the stored copy (304, or a 200
+	// with the same representation): a revalidated event.
+	outcomeConfirmed
+)
+
+// outcome is what one network exchange for a key did. The engine only
+// produces it; report turns it into events and counters, in one place.
+type outcome struct {
+	kind    outcomeKind
+	result  *Result
+	status  int              // the HTTP status that confirmed the copy (outcomeConfirmed)
+	evicted []cache.Eviction // entries the store removed to make room
+	stored  error            // a failed write; the result is served anyway
+	warning *Event           // a diagnostic about the response (etag-not-exposed)
 }
 
-// syncOnce makes one request for key and applies the answer to the store.
+// sync runs one exchange for key and reports its outcome. It is what the
+// flight group runs, so concurrent callers share one request and one report.
+func (c *Client) sync(ctx context.Context, key, u string, hdr map[string]string, old *cache.Entry) (*outcome, error) {
+	out, err := c.exchange(ctx, key, u, hdr, old)
+	if err != nil {
+		return nil, err
+	}
+	c.report(key, u, out)
+	return out, nil
+}
+
+// exchange makes one request for key and applies the answer to the store.
 // With old (a stored entry) it is a revalidation (RFC 9111 §4.3): the stored
 // ETag is sent verbatim in If-None-Match, else its Last-Modified in
-// If-Modified-Since, else the request is unconditional and the body hash
-// decides. Without old it is a plain fetch. It emits update, revalidated,
-// evict and warning events, but not error events: callers report failures.
-func (c *Client) syncOnce(ctx context.Context, key, u string, hdr map[string]string, old *cache.Entry) (*syncOutcome, error) {
+// If-Modified-Since, else the request is unconditional and the body
+// fingerprint decides. Without old it is a plain fetch. A failed request, a
+// status that is neither cacheable nor (for a fetch) 2xx, and a failed
+// refresh of the stored entry are errors; a failed write is not (the
+// response is served unstored, see outcome.stored).
+func (c *Client) exchange(ctx context.Context, key, u string, hdr map[string]string, old *cache.Entry) (*outcome, error) {
 	req := &Request{Method: "GET", URL: u, Header: maps.Clone(hdr), Credentials: c.opts.Credentials}
 	conditional := false
 	if old != nil {
@@ -48,12 +84,12 @@ func (c *Client) syncOnce(ctx context.Context, key, u string, hdr map[string]str
 	}
 	switch {
 	case resp.Status == 304 && conditional:
-		return c.applyNotModified(ctx, key, u, resp, old)
+		return c.notModified(ctx, key, u, resp, old)
 	case c.cacheable(resp.Status):
-		return c.applyFull(ctx, key, u, resp, old)
+		return c.full(ctx, key, u, resp, old)
 	case old == nil && resp.Status >= 200 && resp.Status < 300:
 		// Not cacheable but a success (204, 203 ...): hand it over unstored.
-		return &syncOutcome{result: c.unstored(u, key, resp)}, nil
+		return &outcome{kind: outcomeFetched, result: c.unstored(u, key, resp)}, nil
 	}
 	return nil, &HTTPStatusError{URL: u, Status: resp.Status}
 }
@@ -77,10 +113,9 @@ func (c *Client) roundTrip(ctx context.Context, req *Request) (*Response, error)
 	return nil, fmt.Errorf("fetcher: %s: %w (%w)", req.URL, ErrNetwork, err)
 }
 
-// applyNotModified handles a 304 (RFC 9111 §4.3.4): the stored metadata is
+// notModified applies a 304 (RFC 9111 §4.3.4): the stored metadata is
 // refreshed from the 304's headers, the body and content headers are kept.
-func (c *Client) applyNotModified(ctx context.Context, key, u string, resp *Response, old *cache.Entry) (*syncOutcome, error) {
-	c.stats.notModified.Add(1)
+func (c *Client) notModified(ctx context.Context, key, u string, resp *Response, old *cache.Entry) (*outcome, error) {
 	now := c.opts.Now()
 	e, err := c.opts.Store.Touch(ctx, key, cache.Revalidation{
 		ValidatedAt: now, ETag: resp.Header["etag"], LastModified: resp.Header["last-modified"],
@@ -96,44 +131,42 @@ func (c *Client) applyNotModified(ctx context.Context, key, u string, resp *Resp
 		cp.ValidatedAt = now
 		e = &cp
 	}
-	c.emit(Event{Type: EventRevalidated, URL: u, Status: 304, ValidatedAt: now})
-	return &syncOutcome{result: resultFromEntry(e, SourceNetwork)}, nil
+	return &outcome{kind: outcomeConfirmed, status: 304, result: resultFromEntry(e, SourceNetwork)}, nil
 }
 
-// applyFull handles a response with a cacheable status: it is stored unless
-// no-store, and compared with old to decide between update and revalidated.
-func (c *Client) applyFull(ctx context.Context, key, u string, resp *Response, old *cache.Entry) (*syncOutcome, error) {
+// full applies a response with a cacheable status: it is stored unless
+// no-store, and compared with old to tell an update from a confirmation.
+func (c *Client) full(ctx context.Context, key, u string, resp *Response, old *cache.Entry) (*outcome, error) {
 	now := c.opts.Now()
 	body := resp.Body.Bytes() // the one copy into Go memory, on the network path only
 	e := &cache.Entry{
-		Key: key, URL: u, Method: "GET", Namespace: c.opts.Namespace, AppVersion: c.opts.AppVersion,
+		Key: key, URL: u, Method: "GET", Namespace: c.opts.Namespace,
 		ETag: resp.Header["etag"], LastModified: resp.Header["last-modified"], Status: resp.Status,
 		Header: httprules.StoredHeaders(resp.Header), StoredAt: now, ValidatedAt: now,
 		Body: resp.Body, Hash: httprules.Fingerprint(body),
 	}
-	c.checkValidatorsVisible(u, e, old)
+	out := &outcome{kind: outcomeFetched, warning: c.validatorsHidden(u, e, old)}
 	changed := old == nil || !sameRepresentation(old, e)
+	if old != nil && changed {
+		out.kind = outcomeUpdated
+	}
 
 	if httprules.ParseCacheControl(resp.Header["cache-control"]).NoStore {
 		if old != nil {
 			if _, err := c.opts.Store.Delete(ctx, key); err != nil {
-				c.emitError(u, &storageError{fmt.Errorf("fetcher: delete %q: %w", u, err)})
+				out.stored = fmt.Errorf("fetcher: delete %q: %w", u, err)
 			}
 		}
-		res := resultFromEntry(e, SourceNetwork)
-		res.StoredAt, res.ValidatedAt = time.Time{}, time.Time{} // never stored
-		if old != nil && changed {
-			c.stats.updates.Add(1)
-			c.emit(Event{Type: EventUpdate, URL: u, Result: res})
-		}
-		return &syncOutcome{result: res}, nil
+		out.result = resultFromEntry(e, SourceNetwork)
+		out.result.StoredAt, out.result.ValidatedAt = time.Time{}, time.Time{} // never stored
+		return out, nil
 	}
 
 	if !changed {
 		t, err := c.opts.Store.Touch(ctx, key, cache.Revalidation{ValidatedAt: now, Header: httprules.MetadataHeaders(resp.Header)})
 		if err == nil {
-			c.emit(Event{Type: EventRevalidated, URL: u, Status: resp.Status, ValidatedAt: now})
-			return &syncOutcome{result: resultFromEntry(t, SourceNetwork)}, nil
+			out.kind, out.status, out.result = outcomeConfirmed, resp.Status, resultFromEntry(t, SourceNetwork)
+			return out, nil
 		}
 		if !errors.Is(err, cache.ErrMiss) {
 			return nil, &storageError{fmt.Errorf("fetcher: touch %q: %w", u, err)}
@@ -142,14 +175,10 @@ func (c *Client) applyFull(ctx context.Context, key, u string, resp *Response, o
 	}
 
 	evs, err := c.opts.Store.Put(ctx, e)
-	c.emitEvictions(evs)
+	out.evicted = evs
 	if err != nil {
-		c.emitError(u, &storageError{fmt.Errorf("fetcher: put %q: %w", u, err)})
+		out.stored = fmt.Errorf("fetcher: put %q: %w", u, err)
 	}
-	res := resultFromEntry(e, SourceNetwork)
-	if old != nil && changed {
-		c.stats.updates.Add(1)
-		c.emit(Event{Type: EventUpdate, URL: u, Result: res})
-	}
-	return &syncOutcome{result: res}, nil
+	out.result = resultFromEntry(e, SourceNetwork)
+	return out, nil
 }

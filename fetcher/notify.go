@@ -1,0 +1,48 @@
+package fetcher
+
+import "github.com/etagcache/etag-cache/cache"
+
+// report turns the outcome of a successful exchange for key into events and
+// counters: the diagnostic, the evictions, a failed write, then the update
+// or revalidated event. It is the one place where outcomes become
+// notifications. A successful exchange also clears the key's failed mark.
+func (c *Client) report(key, u string, out *outcome) {
+	c.forget(key)
+	if out.warning != nil {
+		c.emit(*out.warning)
+	}
+	c.emitEvictions(out.evicted)
+	if out.stored != nil {
+		c.emitError(u, &storageError{out.stored})
+	}
+	switch out.kind {
+	case outcomeUpdated:
+		c.stats.updates.Add(1)
+		c.emit(Event{Type: EventUpdate, URL: u, Result: out.result})
+	case outcomeConfirmed:
+		if out.status == 304 {
+			c.stats.notModified.Add(1)
+		}
+		c.emit(Event{Type: EventRevalidated, URL: u, Status: out.status, ValidatedAt: out.result.ValidatedAt})
+	}
+}
+
+// emit delivers ev to the sink. Callers must not hold c.mu.
+func (c *Client) emit(ev Event) {
+	if c.opts.Events != nil {
+		c.opts.Events(ev)
+	}
+}
+
+// emitError counts and emits an error event for u.
+func (c *Client) emitError(u string, err error) {
+	c.stats.errors.Add(1)
+	c.emit(Event{Type: EventError, URL: u, Kind: kindOf(err), Err: err, Message: err.Error(), Status: statusOf(err)})
+}
+
+// emitEvictions emits an evict event for each eviction.
+func (c *Client) emitEvictions(evs []cache.Eviction) {
+	for _, ev := range evs {
+		c.emit(Event{Type: EventEvict, URL: ev.URL, Reason: ev.Reason})
+	}
+}
