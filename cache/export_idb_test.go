@@ -2,9 +2,31 @@
 
 package cache
 
-// FailNextPuts makes the next n puts of s fail as if the browser had thrown
-// QuotaExceededError on the write (the transaction is aborted).
-func FailNextPuts(s *IDBStore, n int) { s.quotaFailures.Store(int32(n)) }
+import (
+	"sync/atomic"
+	"syscall/js"
+
+	"github.com/hack-pad/go-indexeddb/idb"
+
+	"github.com/etagcache/etag-cache/internal/jsutil"
+)
+
+// FailNextPuts makes the next n puts fail as if the browser had thrown
+// QuotaExceededError on the write: the real transaction is aborted and the
+// error is a real DOMException. The returned function removes the hook.
+func FailNextPuts(n int) (restore func()) {
+	var left atomic.Int32
+	left.Store(int32(n))
+	testHookPut = func(tx *idb.Transaction) error {
+		if left.Add(-1) < 0 {
+			return nil
+		}
+		_ = tx.Abort()
+		ex := js.Global().Get("DOMException").New("test hook: quota exceeded", "QuotaExceededError")
+		return jsutil.ErrorFrom(ex)
+	}
+	return func() { testHookPut = nil }
+}
 
 // SetCollector makes the body-bytes bound of JSBody call collect after
 // every n bytes, until the returned function restores the defaults.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall/js"
 
 	"github.com/hack-pad/go-indexeddb/idb"
@@ -38,10 +37,6 @@ type IDBStore struct {
 	mu     sync.Mutex
 	db     *idb.Database // nil until (re)opened
 	closed bool
-
-	// quotaFailures makes the next puts fail as if the browser had thrown
-	// QuotaExceededError (tests only).
-	quotaFailures atomic.Int32
 }
 
 // OpenIndexedDB opens (creating if needed) the database opts.DBName. Invalid

@@ -9,8 +9,6 @@ import (
 	"syscall/js"
 
 	"github.com/hack-pad/go-indexeddb/idb"
-
-	"github.com/etagcache/etag-cache/internal/jsutil"
 )
 
 // stores opens a transaction on the entries store (and the meta store when
@@ -215,11 +213,10 @@ func (s *IDBStore) putOnce(ctx context.Context, db *idb.Database, key string, re
 	if _, err := entries.PutKey(js.ValueOf(key), rec); err != nil {
 		return nil, err
 	}
-	if s.quotaFailures.Load() > 0 {
-		s.quotaFailures.Add(-1)
-		_ = tx.Abort()
-		ex := js.Global().Get("DOMException").New("test hook: quota exceeded", "QuotaExceededError")
-		return nil, jsutil.ErrorFrom(ex)
+	if testHookPut != nil {
+		if err := testHookPut(tx); err != nil {
+			return nil, err
+		}
 	}
 	n := int(count) // 0 without MaxEntries, where overCapacity ignores it
 	if old.IsUndefined() {
@@ -249,6 +246,11 @@ func (s *IDBStore) putOnce(ctx context.Context, db *idb.Database, key string, re
 	}
 	return evs, nil
 }
+
+// testHookPut, when set (by tests only), runs inside every put's transaction
+// after the write was issued; an error it returns fails the put (net/http's
+// testHook pattern: the production type carries no test state).
+var testHookPut func(tx *idb.Transaction) error
 
 // Touch applies a 304's revalidation to the entry under key, in one readwrite
 // transaction that never copies the body out of JavaScript, and returns the

@@ -384,7 +384,7 @@ func TestIDBQuotaRetry(t *testing.T) {
 				require.NoError(t, err)
 				kept = append(kept, e)
 			}
-			cache.FailNextPuts(s, tc.failures)
+			t.Cleanup(cache.FailNextPuts(tc.failures))
 			newE := testEntry(t, "/new", "new", storetest.Base.Add(time.Hour))
 			evs, err := s.Put(ctxT(t), newE)
 			require.Len(t, evs, tc.wantEvicted)

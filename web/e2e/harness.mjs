@@ -16,7 +16,8 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const distDir = process.env.DIST_DIR ? path.resolve(process.env.DIST_DIR) : path.join(repoRoot, 'dist');
 export const outDir = fileURLToPath(new URL('./out/', import.meta.url));
 
-/** Flags for Debian's Chromium on a machine without a network (see shared/PLATFORM-NOTES.md). */
+/** Flags for Debian's Chromium on a machine without a network: without the background-networking ones it floods
+ * the closed network with connection attempts. */
 const CHROME_ARGS = [
   '--headless',
   '--no-sandbox',

@@ -11,7 +11,8 @@ export const example = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 export const repo = path.resolve(example, '../../..');
 export const out = path.join(example, 'e2e', 'out');
 
-/** Flags for Debian's Chromium in a closed network (see shared/PLATFORM-NOTES.md). */
+/** Flags for Debian's Chromium in a closed network: without the background-networking ones it floods the network
+ * with connection attempts. */
 export const chromiumArgs = [
   '--no-sandbox',
   '--disable-gpu',
