@@ -36,6 +36,7 @@ type IDBStore struct {
 
 	mu     sync.Mutex
 	db     *idb.Database // nil until (re)opened
+	raw    js.Value      // db's IDBDatabase, for Database
 	closed bool
 }
 
@@ -51,21 +52,21 @@ func OpenIndexedDB(ctx context.Context, opts IDBOptions) (*IDBStore, error) {
 	s := &IDBStore{opts: o}
 	ctx, cancel := context.WithTimeout(ctx, o.OpTimeout)
 	defer cancel()
-	if s.db, err = s.open(ctx); err != nil {
+	if s.db, s.raw, err = s.open(ctx); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
 // open opens a connection, creating the schema on first use.
-func (s *IDBStore) open(ctx context.Context) (db *idb.Database, err error) {
+func (s *IDBStore) open(ctx context.Context) (db *idb.Database, raw js.Value, err error) {
 	name := s.opts.DBName
 	unavailable := func(err error) error {
 		return fmt.Errorf("cache: open IndexedDB %q: %w: %w", name, ErrUnavailable, err)
 	}
 	f, err := factory()
 	if err != nil {
-		return nil, unavailable(err)
+		return nil, js.Undefined(), unavailable(err)
 	}
 	var req *idb.OpenDBRequest
 	err = safely(func() error {
@@ -73,16 +74,19 @@ func (s *IDBStore) open(ctx context.Context) (db *idb.Database, err error) {
 		if err != nil {
 			return err
 		}
-		db, err = req.Await(ctx)
+		if db, err = req.Await(ctx); err != nil {
+			return err
+		}
+		raw, err = req.Request.Result()
 		return err
 	})
 	if err != nil {
 		if req != nil {
 			closeWhenOpened(req)
 		}
-		return nil, unavailable(err)
+		return nil, js.Undefined(), unavailable(err)
 	}
-	return db, nil
+	return db, raw, nil
 }
 
 // factory returns the global IDBFactory without idb.Global, which panics
@@ -143,11 +147,11 @@ func (s *IDBStore) conn(ctx context.Context) (*idb.Database, error) {
 		return nil, ErrClosed
 	}
 	if s.db == nil {
-		db, err := s.open(ctx)
+		db, raw, err := s.open(ctx)
 		if err != nil {
 			return nil, err
 		}
-		s.db = db
+		s.db, s.raw = db, raw
 	}
 	return s.db, nil
 }
@@ -157,7 +161,7 @@ func (s *IDBStore) drop(db *idb.Database) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.db == db {
-		s.db = nil
+		s.db, s.raw = nil, js.Undefined()
 		_ = safely(db.Close)
 	}
 }
@@ -204,6 +208,22 @@ func connLost(db *idb.Database, err error) bool {
 	return perr != nil
 }
 
+// Database returns the store's open connection as a JavaScript IDBDatabase
+// and the name of the object store that holds the records, for a caller that
+// reads a record from JavaScript (one readonly get, the cheapest read
+// IndexedDB offers) and hands it to Judge. db is undefined while the store is
+// not connected (closed, or dropped after another tab deleted the
+// database); the next operation through Go reconnects. JavaScript must only
+// read through it.
+func (s *IDBStore) Database() (db js.Value, store string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil || s.closed {
+		return js.Undefined(), entriesStore
+	}
+	return s.raw, entriesStore
+}
+
 // Close closes the connection; later operations return ErrClosed.
 func (s *IDBStore) Close() error {
 	s.mu.Lock()
@@ -213,7 +233,7 @@ func (s *IDBStore) Close() error {
 		return nil
 	}
 	db := s.db
-	s.db = nil
+	s.db, s.raw = nil, js.Undefined()
 	if err := safely(db.Close); err != nil {
 		return fmt.Errorf("cache: close %q: %w", s.opts.DBName, err)
 	}

@@ -68,6 +68,19 @@ func (s *IDBStore) judge(key string, rec js.Value) (*Entry, Reason) {
 	return e, ""
 }
 
+// Judge decides, without touching IndexedDB, whether rec -- the value a
+// JavaScript get read under key from Database (undefined for none) -- may be
+// served: the entry, whose Body is the record's ArrayBuffer, or the reason
+// it may not (ReasonAbsent, ReasonCorrupt, ReasonVersion, ReasonTTL). Get
+// applies the same rules; callers take Get's path for anything Judge
+// refuses, and Get deletes what must go. It is synchronous and never panics.
+func (s *IDBStore) Judge(key string, rec js.Value) (*Entry, Reason) {
+	if rec.IsUndefined() {
+		return nil, ReasonAbsent
+	}
+	return s.judge(key, rec)
+}
+
 // Get returns the entry stored under key; its Body is a *JSBody over the
 // stored ArrayBuffer (no copy into Go). A miss is a *MissError; an expired,
 // other-version or undecodable record is deleted and the miss says so.
@@ -148,9 +161,7 @@ func (s *IDBStore) Put(ctx context.Context, e *Entry) ([]Eviction, error) {
 	if err := s.opts.checkPut(e); err != nil {
 		return nil, err
 	}
-	stamped := *e
-	stamped.AppVersion = s.opts.AppVersion
-	rec, size := encodeRecord(&stamped)
+	rec, size := encodeRecord(e, s.opts.AppVersion)
 	put := func() ([]Eviction, error) {
 		var evs []Eviction
 		err := s.do(ctx, "put", e.Key, func(ctx context.Context, db *idb.Database) (err error) {
@@ -289,12 +300,7 @@ func (s *IDBStore) Touch(ctx context.Context, key string, r Revalidation) (*Entr
 		}
 		r.apply(e, s.opts.Now())
 		rec.Set("validatedAt", float64(floorMillis(e.ValidatedAt)))
-		rec.Set("etag", e.ETag)
-		rec.Set("lastModified", e.LastModified)
-		headers := rec.Get("headers")
-		for k, v := range revalidatedHeaders(r) {
-			headers.Set(k, v)
-		}
+		rec.Set("meta", metaOf(e, e.AppVersion).encode())
 		if _, err := entries.PutKey(js.ValueOf(key), rec); err != nil {
 			return err
 		}

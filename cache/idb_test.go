@@ -113,8 +113,15 @@ func TestIDBCorruptRecords(t *testing.T) {
 	valid := testEntry(t, "/valid", "ok", storetest.Base)
 	_, err := s.Put(ctxT(t), valid)
 	require.NoError(t, err)
-	good := `{schema: 1, key: KEY, url: "https://h/", method: "GET", ns: "", version: "v1", etag: "", lastModified: "",
-		status: 200, headers: {}, storedAt: 0, validatedAt: VA, size: 2, hash: "", body: new Uint8Array([1, 2]).buffer}`
+	// A valid schema-2 record, then one broken field per row. M(r, f) edits the
+	// meta JSON of r with f.
+	good := `{schema: 2, ns: "", version: "v1", validatedAt: VA, size: 2, body: new Uint8Array([1, 2]).buffer,
+		meta: JSON.stringify({key: KEY, ns: "", version: "v1", url: "https://h/", method: "GET", status: 200,
+			etag: "", lastModified: "", storedAt: 0, hash: "", headers: {}})}`
+	edit := func(f string) string { return `(r => { ` + f + `; return r })(` + good + `)` }
+	meta := func(f string) string {
+		return edit(`const m = JSON.parse(r.meta); ` + f + `; r.meta = JSON.stringify(m)`)
+	}
 	va := fmt.Sprint(storetest.Base.UnixMilli())
 	records := []struct{ name, js string }{
 		{"control: a hand-written valid record", good},
@@ -123,20 +130,24 @@ func TestIDBCorruptRecords(t *testing.T) {
 		{"null", `null`},
 		{"an array", `[1, 2, 3]`},
 		{"empty object", `({})`},
-		{"missing body", `(r => { delete r.body; return r })(` + good + `)`},
-		{"body is a string", `(r => { r.body = "12"; return r })(` + good + `)`},
-		{"body is a Uint8Array", `(r => { r.body = new Uint8Array([1, 2]); return r })(` + good + `)`},
-		{"size does not match body", `(r => { r.size = 3; return r })(` + good + `)`},
-		{"validatedAt is a string", `(r => { r.validatedAt = "yesterday"; return r })(` + good + `)`},
-		{"validatedAt is NaN", `(r => { r.validatedAt = NaN; return r })(` + good + `)`},
-		{"status is a float", `(r => { r.status = 200.5; return r })(` + good + `)`},
-		{"status is a string", `(r => { r.status = "200"; return r })(` + good + `)`},
-		{"headers is a string", `(r => { r.headers = "a: b"; return r })(` + good + `)`},
-		{"header value is a number", `(r => { r.headers = {"content-length": 2}; return r })(` + good + `)`},
-		{"etag missing", `(r => { delete r.etag; return r })(` + good + `)`},
-		{"version is a number", `(r => { r.version = 1; return r })(` + good + `)`},
-		{"other schema", `(r => { r.schema = 99; return r })(` + good + `)`},
-		{"key field differs", `(r => { r.key = "elsewhere"; return r })(` + good + `)`},
+		{"missing body", edit(`delete r.body`)},
+		{"body is a string", edit(`r.body = "12"`)},
+		{"body is a Uint8Array", edit(`r.body = new Uint8Array([1, 2])`)},
+		{"size does not match body", edit(`r.size = 3`)},
+		{"validatedAt is a string", edit(`r.validatedAt = "yesterday"`)},
+		{"validatedAt is NaN", edit(`r.validatedAt = NaN`)},
+		{"status is a float", meta(`m.status = 200.5`)},
+		{"status is a string", meta(`m.status = "200"`)},
+		{"headers is a string", meta(`m.headers = "a: b"`)},
+		{"header value is a number", meta(`m.headers = {"content-length": 2}`)},
+		{"etag is a number", meta(`m.etag = 1`)},
+		{"version is a number", meta(`m.version = 1`)},
+		{"other schema", edit(`r.schema = 99`)},
+		{"schema 1 (an older release's record)", edit(`r.schema = 1`)},
+		{"key field differs", meta(`m.key = "elsewhere"`)},
+		{"meta is not JSON", edit(`r.meta = "{"`)},
+		{"meta is an object", edit(`r.meta = JSON.parse(r.meta)`)},
+		{"meta lacks the url", meta(`delete m.url`)},
 	}
 	keys := make([]string, len(records))
 	withRawDB(t, name, func(entries *idb.ObjectStore) {

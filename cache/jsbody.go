@@ -131,3 +131,9 @@ func NewJSBodyFrom(body Body) *JSBody {
 	buf := bodyBuffer(body)
 	return &JSBody{v: buf, n: buf.Get("byteLength").Int()}
 }
+
+// wrapJSBody wraps buf, an ArrayBuffer of n bytes the caller checked.
+func wrapJSBody(buf js.Value, n int) *JSBody {
+	pinned(n)
+	return &JSBody{v: buf, n: n}
+}

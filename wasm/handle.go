@@ -39,9 +39,13 @@ type handle struct {
 	funcs   []js.Func
 }
 
-// object builds the JS handle: {get, invalidate, clear, stats, close, storage}.
+// object builds the JS handle: {get, invalidate, clear, stats, close,
+// storage} and the synchronous cached-read path {key, judge, database}.
 func (h *handle) object() js.Value {
 	o := js.Global().Get("Object").New()
+	h.method(o, "key", h.key)
+	h.method(o, "judge", h.judge)
+	h.method(o, "database", h.database)
 	h.method(o, "get", h.get)
 	h.method(o, "invalidate", h.invalidate)
 	h.method(o, "clear", h.clear)

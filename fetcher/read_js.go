@@ -1,0 +1,60 @@
+//go:build js && wasm
+
+package fetcher
+
+import (
+	"maps"
+	"syscall/js"
+
+	"github.com/etagcache/etag-cache/cache"
+)
+
+// recordStore is a store whose records JavaScript can read itself:
+// *cache.IDBStore.
+type recordStore interface {
+	Database() (db js.Value, store string)
+	Judge(key string, rec js.Value) (*cache.Entry, cache.Reason)
+}
+
+// Database returns the store's IndexedDB connection and the name of its
+// records' object store, for the cached-read path of ServeRecord; db is
+// undefined when the store is not IndexedDB or not connected.
+func (c *Client) Database() (db js.Value, store string) {
+	if rs, ok := c.opts.Store.(recordStore); ok {
+		return rs.Database()
+	}
+	return js.Undefined(), ""
+}
+
+// Key returns the storage key of rawURL in the client's namespace (and the
+// normalized URL), as Get derives it.
+func (c *Client) Key(rawURL string) (key, normalizedURL string, err error) {
+	return cache.Key(c.opts.Namespace, "GET", rawURL)
+}
+
+// ServeRecord is the cached read for a record that JavaScript read under key
+// (from Key) with one readonly get on Database -- the thinnest read there is:
+// no goroutine, no Promise, no js.Func per read, and the body never enters
+// Go. The store judges the record (decode, identity, version, TTL) and the
+// client applies what Get applies to a stored entry: the Stale mark, and a
+// background revalidation when one is due (with Options.Header; a read with
+// its own headers takes Get). ok is false when the record must not be
+// served (absent, corrupt, expired, another version) or the store cannot
+// judge records: the caller then calls Get, which removes what must go and
+// fetches. It is synchronous and never blocks, so it may run inside a
+// js.FuncOf callback.
+func (c *Client) ServeRecord(key string, rec js.Value) (res *Result, ok bool) {
+	rs, ok := c.opts.Store.(recordStore)
+	if !ok {
+		return nil, false
+	}
+	e, reason := rs.Judge(key, rec)
+	if reason != "" {
+		return nil, false
+	}
+	hdr := maps.Clone(c.opts.Header)
+	if hdr == nil {
+		hdr = map[string]string{}
+	}
+	return c.serveCached(key, e.URL, hdr, e), true
+}
