@@ -15,7 +15,7 @@ WASM_ENV  := GOOS=js GOARCH=wasm PATH=$(BIN):$$PATH
 NOISE     := grep -v --line-buffered 'IPAddressSpace' || true
 FUZZTIME  ?= 3s
 # Fuzz targets, package:FuzzName (FuzzIfNoneMatch also fuzzes ParseETag and the comparisons).
-FUZZ_TARGETS := ./internal/httprules:FuzzIfNoneMatch ./internal/httprules:FuzzCacheControl ./cache:FuzzKey
+FUZZ_TARGETS := ./internal/httprules:FuzzIfNoneMatch ./internal/httprules:FuzzCacheControl ./cache:FuzzKey ./cache:FuzzMeta
 
 PKG_VERSION = $(shell node -p "require('./web/package.json').version")
 PKG_TGZ      = $(DIST)/etag-cache-$(PKG_VERSION).tgz
@@ -81,8 +81,8 @@ test-e2e: build web/node_modules/.installed chromium
 ## pack: the npm package a user installs, dist/etag-cache-<version>.tgz, from a fresh `make build`.
 pack: build
 	@rm -rf $(DIST)/package && mkdir -p $(DIST)/package
-	cp web/package.json $(DIST)/etag-cache.js $(DIST)/etag-cache.d.ts $(DIST)/svelte.js $(DIST)/svelte.d.ts \
-	  $(DIST)/etag-cache.wasm $(DIST)/wasm_exec.js $(DIST)/package/
+	cp web/package.json $(addprefix $(DIST)/,errors.js options.js body.js subscriptions.js tabs.js loader.js \
+	  cache.js etag-cache.js etag-cache.d.ts svelte.js svelte.d.ts etag-cache.wasm wasm_exec.js) $(DIST)/package/
 	cd $(DIST)/package && npm pack --pack-destination $(DIST) --loglevel=error >/dev/null
 	@rm -rf $(DIST)/package
 	@test -s $(PKG_TGZ) && echo "packed $(PKG_TGZ)"
@@ -106,7 +106,8 @@ build:
 	@rm -rf $(DIST) && mkdir -p $(DIST)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $(DIST)/etag-cache.wasm ./wasm
 	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(DIST)/wasm_exec.js
-	cp web/etag-cache.js web/etag-cache.d.ts web/svelte.js web/svelte.d.ts $(DIST)/
+	cp $(addprefix web/,errors.js options.js body.js subscriptions.js tabs.js loader.js cache.js etag-cache.js \
+	  etag-cache.d.ts svelte.js svelte.d.ts) $(DIST)/
 
 ## size: module size raw/gzip/brotli, and a check that net/http stays out of it.
 size: build

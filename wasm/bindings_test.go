@@ -49,6 +49,11 @@ func jsObj(t *testing.T, src string) js.Value {
 	return js.Global().Get("JSON").Call("parse", src)
 }
 
+func jsEvalObj(t *testing.T, src string) js.Value {
+	t.Helper()
+	return js.Global().Call("eval", src)
+}
+
 // open opens a cache with a fresh database deleted at cleanup.
 func open(t *testing.T, extra map[string]any) js.Value {
 	t.Helper()
@@ -77,6 +82,13 @@ func TestOpenRejectsBadOptionsWithTypeError(t *testing.T) {
 		"version not string":  {jsObj(t, `{"version":3}`)},
 		"negative ttl":        {jsObj(t, `{"version":"v1","ttl":-1}`)},
 		"ttl not a number":    {jsObj(t, `{"version":"v1","ttl":"7d"}`)},
+		"NaN ttl":             {jsEvalObj(t, `({version: "v1", ttl: NaN})`)},
+		"Infinity ttl":        {jsEvalObj(t, `({version: "v1", ttl: Infinity})`)},
+		"fractional entries":  {jsObj(t, `{"version":"v1","maxEntries":1.5}`)},
+		"negative maxEntries": {jsObj(t, `{"version":"v1","maxEntries":-1}`)},
+		"negative maxBytes":   {jsObj(t, `{"version":"v1","maxBytes":-5}`)},
+		"negative timeout":    {jsObj(t, `{"version":"v1","timeout":-1}`)},
+		"negative interval":   {jsObj(t, `{"version":"v1","minRevalidateInterval":-1}`)},
 		"empty dbName":        {jsObj(t, `{"version":"v1","dbName":""}`)},
 		"unknown storage":     {jsObj(t, `{"version":"v1","storage":"disk"}`)},
 		"bad credentials":     {jsObj(t, `{"version":"v1","credentials":"all"}`)},
@@ -90,8 +102,9 @@ func TestOpenRejectsBadOptionsWithTypeError(t *testing.T) {
 			assert.Equal(t, "TypeError", jerr.Name)
 		})
 	}
-	// The module survives: a valid call works afterwards.
-	h := open(t, map[string]any{"storage": "memory"})
+	// The module survives: a valid call works afterwards. ttl 0 and timeout 0
+	// mean the defaults (fetcher.Config), as they do in Go.
+	h := open(t, map[string]any{"storage": "memory", "ttl": 0, "timeout": 0})
 	assert.Equal(t, "memory", h.Get("storage").String())
 }
 

@@ -11,7 +11,7 @@ export type HeadersLike = Headers | [string, string][] | Record<string, string |
 export interface CacheOptions {
   /** App cache version (required, non-empty). Entries stored under another version are evicted, never served. */
   version: string;
-  /** Milliseconds since the last validation after which an entry is never served. Default 7 days. */
+  /** Milliseconds since the last validation after which an entry is never served. Default (and 0): 7 days. */
   ttl?: number;
   /** IndexedDB database name. Default 'etag-cache'. */
   dbName?: string;
@@ -38,7 +38,7 @@ export interface CacheOptions {
   storage?: 'auto' | StorageMode;
   /** Minimum milliseconds between two revalidations of one entry. Default 0: every read revalidates. */
   minRevalidateInterval?: number;
-  /** Request deadline in milliseconds. Default: the Go side's default. */
+  /** Request deadline in milliseconds. Default (and 0): the Go side's default. */
   timeout?: number;
 }
 
@@ -73,10 +73,14 @@ export interface CacheResult<T = unknown> {
   parseError?: SyntaxError;
 }
 
-/** Detail of `revalidated`: the server answered 304 Not Modified. */
+/**
+ * Detail of `revalidated`: the server confirmed the stored response, either with 304 Not Modified or with a 200 that
+ * carries the same validator (ETag / Last-Modified) as the stored one. Either way the stored body is kept.
+ */
 export interface RevalidatedDetail {
   url: string;
-  status: 304;
+  /** 304 Not Modified, or 200 with the same validator as the stored response. */
+  status: 200 | 304;
   validatedAt: number;
 }
 
@@ -123,7 +127,7 @@ export interface EtagCacheEventMap {
 
 /** Stable names of the errors etag-cache rejects with. */
 export type EtagCacheErrorName =
-  /** Bad arguments: a missing, empty or unparseable URL, options without version, wrong types. */
+  /** Bad arguments: a missing, empty or unparseable URL, options without version, wrong types, out-of-range values. */
   | 'TypeError'
   /** IndexedDB unavailable and storage: 'indexeddb' was demanded. */
   | 'StorageUnavailableError'

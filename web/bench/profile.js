@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Where a warm cached read of ours spends its time: a DevTools CPU profile of `n` warm reads in the bench page,
 // summed by function (self time). Build the module WITHOUT -s -w first so wasm function names survive, e.g.
-//   GOOS=js GOARCH=wasm go build -trimpath -o /tmp/distprof/etag-cache.wasm ./wasm  (+ etag-cache.js, wasm_exec.js)
+//   GOOS=js GOARCH=wasm go build -trimpath -o /tmp/distprof/etag-cache.wasm ./wasm  (+ the web/*.js modules and wasm_exec.js, as make build copies them)
 // then: DIST_DIR=/tmp/distprof node web/bench/profile.js [size] [n]
 // It also prints a split of one cached read (with and without its revalidation started, and a bare round trip).
 import { dirname, join, resolve } from 'node:path';

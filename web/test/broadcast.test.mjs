@@ -1,28 +1,31 @@
-// Multi-tab: updates travel over a BroadcastChannel named etag-cache:<dbName>:<namespace>.
+// Multi-tab (tabs.js through cache.js's openCache): updates travel over a BroadcastChannel named
+// 'etag-cache:' + JSON.stringify([dbName, namespace]), in messages that carry version, dbName and namespace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { __internal } from '../etag-cache.js';
+import { openCache } from '../cache.js';
 import { channelBus, fakeApi, fakeEnv, flush, raw } from './fakes.mjs';
 
-const { createCacheWithApi } = __internal;
 const GRADES = 'https://school.example/api/grades/';
+const CHANNEL = 'etag-cache:["school","user-42"]';
 
 async function tab(bus, options = { version: 'v3', dbName: 'school', namespace: 'user-42' }, responses = {}) {
   const api = fakeApi({ responses });
-  const cache = await createCacheWithApi(api, options, fakeEnv({ bus }));
+  const cache = await openCache(api, options, fakeEnv({ bus }));
   await flush();
   return { api, cache, handle: api.handles[0] };
 }
 
-test('a local update is posted with the raw detail and the app version', async () => {
+test('a local update is posted with the raw detail, the app version, dbName and namespace', async () => {
   const bus = channelBus();
   const a = await tab(bus);
   a.handle.emit('update', raw(GRADES, '[2]', { source: 'network', storedAt: 7 }));
   assert.equal(bus.posted.length, 1);
   const { name, msg } = bus.posted[0];
-  assert.equal(name, 'etag-cache:school:user-42');
+  assert.equal(name, CHANNEL);
   assert.equal(msg.type, 'update');
   assert.equal(msg.version, 'v3');
+  assert.equal(msg.dbName, 'school');
+  assert.equal(msg.namespace, 'user-42');
   assert.equal(msg.detail.url, GRADES);
   assert.ok(msg.detail.body instanceof ArrayBuffer);
   assert.equal(new TextDecoder().decode(msg.detail.body), '[2]');
@@ -54,11 +57,15 @@ test('another tab dispatches the update and feeds subscribers without any reques
 });
 
 test('messages that must be ignored', async (t) => {
+  const scope = { version: 'v3', dbName: 'school', namespace: 'user-42' };
   const cases = [
-    ['other app version', { type: 'update', version: 'v2', detail: raw(GRADES, '[9]') }],
-    ['other type', { type: 'evict', version: 'v3', detail: { url: GRADES } }],
-    ['no detail', { type: 'update', version: 'v3' }],
-    ['detail without url', { type: 'update', version: 'v3', detail: { body: new ArrayBuffer(0) } }],
+    ['other app version', { type: 'update', ...scope, version: 'v2', detail: raw(GRADES, '[9]') }],
+    ['other namespace', { type: 'update', ...scope, namespace: 'user-7', detail: raw(GRADES, '[9]') }],
+    ['other dbName', { type: 'update', ...scope, dbName: 'other', detail: raw(GRADES, '[9]') }],
+    ['no dbName or namespace (an older tab)', { type: 'update', version: 'v3', detail: raw(GRADES, '[9]') }],
+    ['other type', { type: 'evict', ...scope, detail: { url: GRADES } }],
+    ['no detail', { type: 'update', ...scope }],
+    ['detail without url', { type: 'update', ...scope, detail: { body: new ArrayBuffer(0) } }],
     ['string', 'update'],
     ['null', null],
   ];
@@ -68,12 +75,21 @@ test('messages that must be ignored', async (t) => {
       const b = await tab(bus);
       const events = [];
       b.cache.addEventListener('update', (e) => events.push(e));
-      const sender = new bus.BroadcastChannel('etag-cache:school:user-42');
+      const sender = new bus.BroadcastChannel(CHANNEL);
       sender.postMessage(msg);
       await flush();
       assert.deepEqual(events, []);
     });
   }
+  await t.test('(the same message with the right scope is accepted)', async () => {
+    const bus = channelBus();
+    const b = await tab(bus);
+    const events = [];
+    b.cache.addEventListener('update', (e) => events.push(e.detail.data));
+    new bus.BroadcastChannel(CHANNEL).postMessage({ type: 'update', ...scope, detail: raw(GRADES, '[9]') });
+    await flush();
+    assert.deepEqual(events, [[9]]);
+  });
 });
 
 test('other dbName or namespace use another channel', async () => {
@@ -87,9 +103,28 @@ test('other dbName or namespace use another channel', async () => {
   assert.deepEqual(events, []);
 });
 
+test('(dbName, namespace) pairs that join to the same string do not share a channel or messages', async () => {
+  // Both pairs were 'etag-cache:app:u:1' when the name joined them with ':': one user received the other's data.
+  const bus = channelBus();
+  const a = await tab(bus, { version: 'v3', dbName: 'app', namespace: 'u:1' });
+  const b = await tab(bus, { version: 'v3', dbName: 'app:u', namespace: '1' });
+  const [nameA, nameB] = bus.channels.map((c) => c.name);
+  assert.notEqual(nameA, nameB);
+  const events = [];
+  b.cache.addEventListener('update', (e) => events.push(e.detail.data));
+  a.handle.emit('update', raw(GRADES, '["for u:1 only"]'));
+  await flush();
+  assert.equal(bus.posted.length, 1);
+  assert.equal(bus.posted[0].name, nameA);
+  // A's message delivered on B's channel anyway (as the old shared name did) is refused: its scope is not B's.
+  new bus.BroadcastChannel(nameB).postMessage(bus.posted[0].msg);
+  await flush();
+  assert.deepEqual(events, []);
+});
+
 test('without BroadcastChannel the cache works locally', async () => {
   const api = fakeApi();
-  const cache = await createCacheWithApi(api, { version: 'v' }, fakeEnv({ bus: null }));
+  const cache = await openCache(api, { version: 'v' }, fakeEnv({ bus: null }));
   await flush();
   const events = [];
   cache.addEventListener('update', (e) => events.push(e.detail.data));

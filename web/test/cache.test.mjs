@@ -1,16 +1,15 @@
-// The EtagCache logic against a fake api: open, get, events, onUpdate, subscribe, close.
+// cache.js against a fake api: openCache, get, events, onUpdate, subscribe, online re-reads, close.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { __internal, EtagCache } from '../etag-cache.js';
+import { EtagCache, openCache } from '../cache.js';
 import { fakeApi, fakeEnv, flush, raw } from './fakes.mjs';
 
-const { createCacheWithApi } = __internal;
 const GRADES = 'https://school.example/api/grades/';
 
 async function open(apiOpts = {}, options = { version: 'v3', namespace: 'user-42' }, envOpts = {}) {
   const api = fakeApi(apiOpts);
   const env = fakeEnv(envOpts);
-  const cache = await createCacheWithApi(api, options, env);
+  const cache = await openCache(api, options, env);
   await flush(); // let pre-open events go
   return { api, env, cache, handle: api.handles[0] };
 }
@@ -21,11 +20,11 @@ function record(cache, ...types) {
   return seen;
 }
 
-test('createCacheWithApi', async (t) => {
+test('openCache', async (t) => {
   await t.test('bad options reject with TypeError before api.open is called', async () => {
     const api = fakeApi();
-    await assert.rejects(createCacheWithApi(api, { ttl: 5 }, fakeEnv()), TypeError);
-    await assert.rejects(createCacheWithApi(api, null, fakeEnv()), TypeError);
+    await assert.rejects(openCache(api, { ttl: 5 }, fakeEnv()), TypeError);
+    await assert.rejects(openCache(api, null, fakeEnv()), TypeError);
     assert.equal(api.calls.length, 0);
   });
   await t.test('passes mapped options, origin and an onEvent function to api.open', async () => {
@@ -39,22 +38,27 @@ test('createCacheWithApi', async (t) => {
     assert.ok(cache instanceof EventTarget);
     assert.equal(cache.storage, 'indexeddb');
   });
+  await t.test('option values reach api.open unchecked: the Go side checks them', async () => {
+    const { api } = await open({}, { version: 'v3', ttl: 0, maxEntries: 1.5, storage: 'localStorage', timeout: -1 });
+    const [, opts] = api.calls[0];
+    assert.deepEqual([opts.ttl, opts.maxEntries, opts.storage, opts.timeout], [0, 1.5, 'localStorage', -1]);
+  });
   await t.test('an api.open rejection passes through unchanged and closes the channel', async () => {
     const err = Object.assign(new Error('IndexedDB unavailable'), { name: 'StorageUnavailableError' });
     const api = fakeApi({ openError: err });
     const env = fakeEnv();
-    await assert.rejects(createCacheWithApi(api, { version: 'v', storage: 'indexeddb' }, env), (e) => e === err);
+    await assert.rejects(openCache(api, { version: 'v', storage: 'indexeddb' }, env), (e) => e === err);
     assert.ok(env.bus.channels.every((c) => c.closed));
   });
   await t.test('an api without open rejects with EtagCacheError', async () => {
-    await assert.rejects(createCacheWithApi({}, { version: 'v' }, fakeEnv()), { name: 'EtagCacheError' });
+    await assert.rejects(openCache({}, { version: 'v' }, fakeEnv()), { name: 'EtagCacheError' });
   });
   await t.test('a warning raised while opening reaches listeners added right after await', async () => {
     const api = fakeApi({
       storage: 'memory',
       duringOpen: (h) => h.emit('warning', { code: 'storage-fallback', message: 'IndexedDB unavailable' }),
     });
-    const cache = await createCacheWithApi(api, { version: 'v' }, fakeEnv());
+    const cache = await openCache(api, { version: 'v' }, fakeEnv());
     const seen = record(cache, 'warning');
     await flush();
     assert.deepEqual(seen, [['warning', { code: 'storage-fallback', message: 'IndexedDB unavailable' }]]);
@@ -244,15 +248,19 @@ test('subscribe', async (t) => {
     assert.throws(() => cache.subscribe(GRADES), TypeError);
     assert.throws(() => cache.subscribe(GRADES, () => {}, { onError: 1 }), TypeError);
   });
-  await t.test('updates reported under the URL Go returned still reach the subscriber', async () => {
-    const canonical = 'https://school.example/api/grades/?a=1&b=2';
+  await t.test('listeners are matched by the href JS resolved, as it is: no canonicalisation', async () => {
     const asked = 'https://school.example/api/grades/?b=2&a=1';
-    const { cache, handle } = await open({ responses: { [asked]: raw(canonical, '[1]', { storedAt: 1 }) } });
+    const reordered = 'https://school.example/api/grades/?a=1&b=2';
+    const { cache, handle } = await open({ responses: { [asked]: raw(asked, '[1]', { storedAt: 1 }) } });
     const got = [];
-    cache.subscribe(asked, (r) => got.push(r.data));
+    const once = [];
+    cache.subscribe('/api/grades/?b=2&a=1#x', (r) => got.push(r.data));
+    await cache.get(asked, { onUpdate: (r) => once.push(r.data) });
     await flush();
-    handle.emit('update', raw(canonical, '[2]', { storedAt: 2 }));
+    handle.emit('update', raw(reordered, '[9]', { storedAt: 9 }));
+    handle.emit('update', raw(asked, '[2]', { storedAt: 2 }));
     assert.deepEqual(got, [[1], [2]]);
+    assert.deepEqual(once, [[2]]);
   });
 });
 

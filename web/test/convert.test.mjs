@@ -1,10 +1,8 @@
-// Turning bodies and raw results from the Go side into user-facing values.
+// body.js: turning bodies, raw results and event details from the Go side into user-facing values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { __internal } from '../etag-cache.js';
+import { convertBody, convertDetail, convertResult, mediaType } from '../body.js';
 import { enc, raw } from './fakes.mjs';
-
-const { convertBody, convertResult } = __internal;
 
 function buf(s) {
   return enc.encode(s).buffer;
@@ -118,4 +116,37 @@ test('convertResult builds the user-facing result', async (t) => {
       assert.throws(() => convertResult(bad), { name: 'EtagCacheError' });
     });
   }
+});
+
+test('mediaType', async (t) => {
+  const cases = [
+    ['plain', 'application/json', { type: 'application/json', charset: '' }],
+    ['charset, spaces and case', ' Text/HTML ; Charset="ISO-8859-1"', { type: 'text/html', charset: 'ISO-8859-1' }],
+    ['other parameters', 'text/plain; format=flowed; charset=utf-8', { type: 'text/plain', charset: 'utf-8' }],
+    ['not a string', undefined, { type: '', charset: '' }],
+  ];
+  for (const [name, ct, want] of cases) {
+    await t.test(name, () => assert.deepEqual(mediaType(ct), want));
+  }
+});
+
+test('convertDetail', async (t) => {
+  await t.test('update details become results', () => {
+    const d = convertDetail('update', raw('https://s.example/a', '[1]'));
+    assert.deepEqual(d.data, [1]);
+    assert.equal('body' in d, false);
+  });
+  await t.test('other details are copied', () => {
+    const detail = { url: 'https://s.example/a', reason: 'ttl' };
+    const d = convertDetail('evict', detail);
+    assert.deepEqual(d, detail);
+    assert.notEqual(d, detail);
+  });
+  await t.test('a detail that is not an object becomes {}', () => {
+    assert.deepEqual(convertDetail('warning', 'x'), {});
+    assert.deepEqual(convertDetail('revalidated', null), {});
+  });
+  await t.test('a malformed update throws EtagCacheError', () => {
+    assert.throws(() => convertDetail('update', null), { name: 'EtagCacheError' });
+  });
 });

@@ -108,7 +108,7 @@ export function channelBus() {
   return bus;
 }
 
-/** An env for createCacheWithApi: a page at https://school.example/app/grades. */
+/** An env for openCache: a page at https://school.example/app/grades. */
 export function fakeEnv({ bus = channelBus(), withWindow = true } = {}) {
   return {
     bus,

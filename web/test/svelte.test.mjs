@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cachedStore } from '../svelte.js';
-import { __internal } from '../etag-cache.js';
+import { openCache } from '../cache.js';
 import { fakeApi, fakeEnv, flush, raw } from './fakes.mjs';
 
 const LOADING = { data: undefined, loading: true, error: null, source: null, stale: false, storedAt: null, validatedAt: null };
@@ -196,7 +196,7 @@ test('browser: with a real EtagCache (fake api): data, update, bad URL', () =>
   inBrowser(async () => {
     const GRADES = 'https://school.example/api/grades/';
     const api = fakeApi({ responses: { [GRADES]: raw(GRADES, '[1]', { storedAt: 1 }) } });
-    const cache = await __internal.createCacheWithApi(api, { version: 'v' }, fakeEnv());
+    const cache = await openCache(api, { version: 'v' }, fakeEnv());
     const values = [];
     const unsub = cachedStore(cache, '/api/grades/').subscribe((v) => values.push(v));
     await flush();

@@ -44,7 +44,7 @@ export async function usage(render: (g: Grade[]) => void): Promise<void> {
     void d.data;
   });
   cache.addEventListener('revalidated', (e) => {
-    const status: 304 = e.detail.status;
+    const status: 200 | 304 = e.detail.status;
     void [status, e.detail.validatedAt, e.detail.url];
   });
   cache.addEventListener('error', (e) => {

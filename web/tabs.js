@@ -1,0 +1,82 @@
+// tabs.js — one job: keeping a cache in step with the world outside its tab. `update`s are relayed to and from the
+// other tabs of the same (dbName, namespace, version) over a BroadcastChannel, and subscribed URLs are read again
+// when the window comes back online. Both observe the cache through a small interface and know nothing of its
+// insides.
+
+import { reportCallbackError } from './errors.js';
+import { isPlainObject } from './options.js';
+
+/**
+ * The channel shared by the tabs of one database partition. JSON keeps the two parts apart: ('app', 'u:1') and
+ * ('app:u', '1') get different names (joined with ':' both were 'etag-cache:app:u:1', and one user got the other's
+ * data).
+ */
+function channelName(dbName, namespace) {
+  return 'etag-cache:' + JSON.stringify([dbName, namespace]);
+}
+
+/**
+ * Relays `update` details between the tabs of one (dbName, namespace, version) over a BroadcastChannel.
+ *
+ * - BC: the BroadcastChannel constructor; without one (or when it throws) the relay does nothing.
+ * - scope: {version, dbName, namespace}; a message is accepted only when all three match, besides its shape.
+ * - cache: {update(rawDetail), warning(detail)}. update gets the raw detail (as the Go side emitted it, body an
+ *   ArrayBuffer) another tab posted: an object with a string url. warning gets a `broadcast-failed` warning detail
+ *   when posting fails.
+ *
+ * Returns {post(rawDetail), close()}: post shares a local update with the other tabs; close stops the relay.
+ */
+export function relayUpdates(BC, { version, dbName, namespace }, cache) {
+  let channel = null;
+  const accepts = (msg) =>
+    isPlainObject(msg) && msg.type === 'update' && msg.version === version && msg.dbName === dbName &&
+    msg.namespace === namespace && isPlainObject(msg.detail) && typeof msg.detail.url === 'string';
+  if (typeof BC === 'function') {
+    try {
+      channel = new BC(channelName(dbName, namespace));
+      channel.onmessage = (ev) => {
+        try {
+          const msg = ev && ev.data;
+          if (accepts(msg)) cache.update(msg.detail);
+        } catch (err) {
+          reportCallbackError(err);
+        }
+      };
+    } catch {
+      channel = null;
+    }
+  }
+  return {
+    post(detail) {
+      if (!channel) return;
+      try {
+        channel.postMessage({ type: 'update', version, dbName, namespace, detail });
+      } catch (err) {
+        const message = `etag-cache: could not share an update with other tabs: ${err && err.message}`;
+        cache.warning({ code: 'broadcast-failed', message });
+      }
+    },
+    close() {
+      if (!channel) return;
+      try {
+        channel.close();
+      } catch {
+        // already closed
+      }
+      channel = null;
+    },
+  };
+}
+
+/**
+ * Calls reread() on each `online` event of win (the window; without one, never): reading the subscribed URLs again
+ * revalidates them. Returns a function that stops listening.
+ */
+export function rereadWhenOnline(win, reread) {
+  if (!win || typeof win.addEventListener !== 'function') return () => {};
+  const listener = () => reread();
+  win.addEventListener('online', listener);
+  return () => {
+    if (typeof win.removeEventListener === 'function') win.removeEventListener('online', listener);
+  };
+}
