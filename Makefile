@@ -17,6 +17,10 @@ FUZZTIME  ?= 3s
 # Fuzz targets, package:FuzzName (FuzzIfNoneMatch also fuzzes ParseETag and the comparisons).
 FUZZ_TARGETS := ./internal/httprules:FuzzIfNoneMatch ./internal/httprules:FuzzCacheControl ./cache:FuzzKey ./cache:FuzzMeta
 
+# The JS face: the façade etag-cache.js, the modules it composes, the Svelte store and their types.
+JS_FILES := etag-cache.js cache.js loader.js options.js network.js reader.js body.js subscriptions.js tabs.js \
+  errors.js svelte.js etag-cache.d.ts svelte.d.ts
+
 PKG_VERSION = $(shell node -p "require('./web/package.json').version")
 PKG_TGZ      = $(DIST)/etag-cache-$(PKG_VERSION).tgz
 EXAMPLE     := web/examples/sveltekit
@@ -81,8 +85,7 @@ test-e2e: build web/node_modules/.installed chromium
 ## pack: the npm package a user installs, dist/etag-cache-<version>.tgz, from a fresh `make build`.
 pack: build
 	@rm -rf $(DIST)/package && mkdir -p $(DIST)/package
-	cp web/package.json $(addprefix $(DIST)/,errors.js options.js body.js subscriptions.js tabs.js loader.js \
-	  cache.js etag-cache.js etag-cache.d.ts svelte.js svelte.d.ts etag-cache.wasm wasm_exec.js) $(DIST)/package/
+	cp web/package.json $(addprefix $(DIST)/,$(JS_FILES) etag-cache.wasm wasm_exec.js) $(DIST)/package/
 	cd $(DIST)/package && npm pack --pack-destination $(DIST) --loglevel=error >/dev/null
 	@rm -rf $(DIST)/package
 	@test -s $(PKG_TGZ) && echo "packed $(PKG_TGZ)"
@@ -106,8 +109,7 @@ build:
 	@rm -rf $(DIST) && mkdir -p $(DIST)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $(DIST)/etag-cache.wasm ./wasm
 	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(DIST)/wasm_exec.js
-	cp $(addprefix web/,errors.js options.js body.js subscriptions.js tabs.js loader.js cache.js etag-cache.js \
-	  etag-cache.d.ts svelte.js svelte.d.ts) $(DIST)/
+	cp $(addprefix web/,$(JS_FILES)) $(DIST)/
 
 ## size: module size raw/gzip/brotli, and a check that net/http stays out of it.
 size: build

@@ -213,6 +213,12 @@ func (c *Client) Sweep(ctx context.Context) (int, error) {
 	return len(evs), err
 }
 
+// Key returns the storage key of rawURL in the client's namespace (and the
+// normalized URL), as Get derives it.
+func (c *Client) Key(rawURL string) (key, normalizedURL string, err error) {
+	return cache.Key(c.opts.Namespace, "GET", rawURL)
+}
+
 // forget drops what the client remembers of key.
 func (c *Client) forget(key string) {
 	c.mu.Lock()

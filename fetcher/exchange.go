@@ -86,7 +86,7 @@ func (c *Client) exchange(ctx context.Context, key, u string, hdr map[string]str
 	case resp.Status == 304 && conditional:
 		return c.notModified(ctx, key, u, resp, old)
 	case c.cacheable(resp.Status):
-		return c.full(ctx, key, u, resp, old)
+		return c.full(ctx, key, u, resp, old, c.opts.Now())
 	case old == nil && resp.Status >= 200 && resp.Status < 300:
 		// Not cacheable but a success (204, 203 ...): hand it over unstored.
 		return &outcome{kind: outcomeFetched, result: c.unstored(u, key, resp)}, nil
@@ -134,10 +134,10 @@ func (c *Client) notModified(ctx context.Context, key, u string, resp *Response,
 	return &outcome{kind: outcomeConfirmed, status: 304, result: resultFromEntry(e, SourceNetwork)}, nil
 }
 
-// full applies a response with a cacheable status: it is stored unless
-// no-store, and compared with old to tell an update from a confirmation.
-func (c *Client) full(ctx context.Context, key, u string, resp *Response, old *cache.Entry) (*outcome, error) {
-	now := c.opts.Now()
+// full applies a response with a cacheable status, received at now: it is
+// stored unless no-store, and compared with old to tell an update from a
+// confirmation.
+func (c *Client) full(ctx context.Context, key, u string, resp *Response, old *cache.Entry, now time.Time) (*outcome, error) {
 	body := resp.Body.Bytes() // the one copy into Go memory, on the network path only
 	e := &cache.Entry{
 		Key: key, URL: u, Method: "GET", Namespace: c.opts.Namespace,

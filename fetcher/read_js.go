@@ -26,12 +26,6 @@ func (c *Client) Database() (db js.Value, store string) {
 	return js.Undefined(), ""
 }
 
-// Key returns the storage key of rawURL in the client's namespace (and the
-// normalized URL), as Get derives it.
-func (c *Client) Key(rawURL string) (key, normalizedURL string, err error) {
-	return cache.Key(c.opts.Namespace, "GET", rawURL)
-}
-
 // ServeRecord is the cached read for a record that JavaScript read under key
 // (from Key) with one readonly get on Database -- the thinnest read there is:
 // no goroutine, no Promise, no js.Func per read, and the body never enters

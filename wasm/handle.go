@@ -39,7 +39,7 @@ type handle struct {
 	funcs   []js.Func
 }
 
-// object builds the JS handle: {get, invalidate, clear, stats, close,
+// object builds the JS handle: {get, adopt, invalidate, clear, stats, close,
 // storage} and the synchronous cached-read path {key, judge, database}.
 func (h *handle) object() js.Value {
 	o := js.Global().Get("Object").New()
@@ -47,6 +47,7 @@ func (h *handle) object() js.Value {
 	h.method(o, "judge", h.judge)
 	h.method(o, "database", h.database)
 	h.method(o, "get", h.get)
+	h.method(o, "adopt", h.adopt)
 	h.method(o, "invalidate", h.invalidate)
 	h.method(o, "clear", h.clear)
 	h.method(o, "stats", h.stats)

@@ -5,7 +5,9 @@ package main
 import (
 	"context"
 	"syscall/js"
+	"time"
 
+	"github.com/etagcache/etag-cache/cache"
 	"github.com/etagcache/etag-cache/fetcher"
 )
 
@@ -30,6 +32,33 @@ func (h *handle) get(args []js.Value) js.Value {
 			return nil, err
 		}
 		return resultToJS(r), nil
+	})
+}
+
+// adopt implements handle.adopt(url, {status, headers, body, receivedAt}) ->
+// Promise<boolean>: stores a response the JS face fetched itself while the
+// module was loading, under the rules of a fetch (fetcher.Client.Adopt).
+func (h *handle) adopt(args []js.Value) js.Value {
+	url, err := urlArg(args)
+	if err != nil {
+		return rejected(err)
+	}
+	if len(args) < 2 || args[1].Type() != js.TypeObject {
+		return rejected(badArg("adopt(url, response): response must be an object"))
+	}
+	r := args[1]
+	status, received := r.Get("status"), r.Get("receivedAt")
+	if status.Type() != js.TypeNumber || received.Type() != js.TypeNumber {
+		return rejected(badArg("adopt: response.status and response.receivedAt must be numbers"))
+	}
+	hdr, err := headersFromJS(r.Get("headers"), "response.headers")
+	if err != nil {
+		return rejected(err)
+	}
+	resp := &fetcher.Response{Status: status.Int(), Header: hdr, Body: cache.NewJSBody(r.Get("body"))}
+	at := time.UnixMilli(int64(received.Float()))
+	return promise(func() (any, error) {
+		return h.client.Adopt(context.Background(), url, resp, at)
 	})
 }
 

@@ -8,7 +8,10 @@
 //     `error` {url, kind, message, status?}, `evict` {url, reason} and `warning` {url?, code, message}. It rejects
 //     with TypeError for a bad option value, StorageUnavailableError when storage 'indexeddb' cannot be honoured.
 //   handle = {get(url, {headers}) → Promise<raw result>, invalidate(url) → Promise, clear(all: boolean) →
-//     Promise<number>, stats() → Promise<stats>, close() → Promise, storage: 'indexeddb' | 'memory'}.
+//     Promise<number>, stats() → Promise<stats>, close() → Promise, storage: 'indexeddb' | 'memory',
+//     adopt(url, {status, headers, body, receivedAt}) → Promise<boolean> (store a response JS fetched itself),
+//     and the synchronous cached-read path key(url) → string | null, database() → {db, store} | null,
+//     judge(key, record) → 0 | 1 | 2 (see reader.js)}.
 //   raw result = {url, status, etag, lastModified, source, stale, storedAt, validatedAt, contentType, headers,
 //     body: ArrayBuffer}. Its url, and the url of events about it, is exactly the href handed to get.
 // Its methods reject with Errors whose names are stable (etag-cache.d.ts, EtagCacheErrorName); they may also throw
@@ -16,9 +19,17 @@
 
 import { convertDetail, convertResult } from './body.js';
 import { callAsync, namedError, reportCallbackError, typeError } from './errors.js';
+import { Network } from './network.js';
 import { isPlainObject, mapOptions, normalizeHeaders, resolveURL } from './options.js';
+import { Reader } from './reader.js';
 import { Subscriptions } from './subscriptions.js';
 import { relayUpdates, rereadWhenOnline } from './tabs.js';
+
+/** Warning code when the module cannot be loaded or opened: the cache then only passes requests to the network. */
+const MODULE_UNAVAILABLE = 'module-unavailable';
+
+/** If the page makes no request this soon after createCache, a module that is not local starts downloading. */
+const START_AFTER_MS = 2000;
 
 /** Proof that the constructor was called by openCache. */
 const INTERNAL = Symbol('etag-cache internal');
@@ -36,22 +47,32 @@ function makeEvent(type, detail) {
  */
 export class EtagCache extends EventTarget {
   #handle = null;
+  #reader = null; // the cached-read path, when entries are in IndexedDB
+  #network; // serves gets until the Go side is attached
+  #start; // begins the module's download (loader.js prepareModule().start)
+  #startTimer = null;
+  #attached; // Promise<void>: the Go side is attached (rejects when it never will be)
   #location;
   #closed = false;
   #ready = false;
   #pending = []; // [type, raw detail] that arrived before openCache resolved
-  #subs = new Subscriptions((href, headers) => this.#fetch(href, headers));
+  #subs = new Subscriptions((href, headers) => this.#read(href, headers));
   #tabs;
   #stopOnline;
 
   /**
-   * Not public: createCache() is the way to make one. openCache passes the token, its env, the api.open options and
-   * an object that receives the controls only it may use: attach(handle), ready() and onEvent(type, detail).
+   * Not public: createCache() is the way to make one. openCache passes the token, its env, the api.open options,
+   * the module's start function, a Promise that settles when the Go side is attached, and an object that receives
+   * the controls only it may use: attach(handle), ready(), unavailable(error) and onEvent(type, detail).
    */
-  constructor(token, env, open, controls) {
+  constructor(token, env, open, start, attached, controls) {
     if (token !== INTERNAL) throw new TypeError('etag-cache: use createCache() to create an EtagCache');
     super();
     this.#location = env.location;
+    this.#start = start;
+    this.#attached = attached;
+    this.#network = new Network({ headers: open.headers, credentials: open.credentials }, open.timeout,
+      () => this.#startModule());
     this.#tabs = relayUpdates(env.BroadcastChannel, open, {
       update: (raw) => this.#accept('update', raw),
       warning: (detail) => this.#accept('warning', detail),
@@ -61,14 +82,62 @@ export class EtagCache extends EventTarget {
     });
     controls.attach = (handle) => {
       this.#handle = handle;
+      this.#stopTimer();
+      if (typeof handle.database === 'function') this.#reader = new Reader(handle);
+      this.#network.handOver((r) => {
+        const { url, ...response } = r;
+        callAsync(() => handle.adopt(url, response)).catch(reportCallbackError);
+      });
     };
     controls.ready = () => this.#release();
+    controls.unavailable = (err) => {
+      this.#stopTimer();
+      this.#network.drop();
+      this.#accept('warning', { code: MODULE_UNAVAILABLE, message: 'etag-cache: not caching, requests go to the ' +
+        `network: ${err && err.message ? err.message : String(err)}` });
+    };
+    controls.waitForRequests = () => {
+      this.#startTimer = setTimeout(() => this.#startModule(), START_AFTER_MS);
+    };
     controls.onEvent = (type, detail) => this.#onEvent(type, detail);
   }
 
-  /** Where entries live: 'indexeddb', or 'memory' when IndexedDB is unavailable (or storage: 'memory' was asked). */
+  /**
+   * Where entries live: 'indexeddb', or 'memory' when IndexedDB is unavailable (or storage: 'memory' was asked);
+   * 'none' while the module is not there yet (a first visit: gets go to the network) or when it cannot load.
+   */
   get storage() {
-    return this.#handle ? this.#handle.storage : undefined;
+    return this.#handle ? this.#handle.storage : 'none';
+  }
+
+  /**
+   * Settles when the Go side is attached, i.e. from when responses are cached: at once after createCache on a
+   * repeat visit, once the module has downloaded on a first one. Rejects (with EtagCacheError, or the TypeError of
+   * an option value Go refused) when it never will be; gets keep working from the network, and a `warning` with
+   * code 'module-unavailable' says why.
+   */
+  get ready() {
+    return this.#attached;
+  }
+
+  #startModule() {
+    this.#stopTimer();
+    if (this.#start) this.#start();
+  }
+
+  #stopTimer() {
+    if (this.#startTimer !== null) clearTimeout(this.#startTimer);
+    this.#startTimer = null;
+  }
+
+  /** Waits for the Go side, starting the module's download if it has not started. */
+  async #whenAttached() {
+    if (!this.#handle) {
+      this.#startModule();
+      await this.#attached;
+    }
+    this.#checkOpen();
+    return this.#handle;
   }
 
   /** Whether close() was called. */
@@ -101,15 +170,28 @@ export class EtagCache extends EventTarget {
     const headers = normalizeHeaders(init.headers, 'init.headers');
     const dropOnUpdate = init.onUpdate ? this.#subs.once(href, init.onUpdate) : null;
     try {
-      return await this.#fetch(href, headers);
+      return await this.#read(href, headers);
     } catch (err) {
       if (dropOnUpdate) dropOnUpdate();
       throw err;
     }
   }
 
-  async #fetch(href, headers) {
-    const raw = await callAsync(() => this.#handle.get(href, headers ? { headers } : {}));
+  /**
+   * Reads href: from the network while the Go side is not attached; else the cached-read path (reader.js) when it
+   * can answer (no per-read headers, entries in IndexedDB, a servable record), else the Go side's get.
+   */
+  async #read(href, headers) {
+    const handle = this.#handle;
+    if (!handle) {
+      this.#stopTimer();
+      return this.#network.get(href, headers);
+    }
+    if (!headers && this.#reader) {
+      const r = await this.#reader.read(href);
+      if (r) return r;
+    }
+    const raw = await callAsync(() => handle.get(href, headers ? { headers } : {}));
     return convertResult(raw);
   }
 
@@ -131,11 +213,15 @@ export class EtagCache extends EventTarget {
     return this.#subs.subscribe(href, fn, { onError: options.onError, headers });
   }
 
-  /** Drops the stored entry of url (emits `evict` with reason 'manual'). */
+  /**
+   * Drops the stored entry of url (emits `evict` with reason 'manual'). On a first visit it waits for the module;
+   * when the module cannot load there is nothing stored, and it resolves.
+   */
   async invalidate(url) {
     this.#checkOpen();
     const href = this.#resolve(url);
-    await callAsync(() => this.#handle.invalidate(href));
+    const handle = await this.#whenAttached().catch(() => null);
+    if (handle) await callAsync(() => handle.invalidate(href));
   }
 
   /** Deletes the entries of this namespace, or of every namespace with { all: true }. Resolves with the count. */
@@ -145,13 +231,18 @@ export class EtagCache extends EventTarget {
     if (options.all !== undefined && typeof options.all !== 'boolean') {
       throw typeError('clear(options): options.all must be a boolean');
     }
-    return callAsync(() => this.#handle.clear(options.all === true));
+    const handle = await this.#whenAttached().catch(() => null);
+    return handle ? callAsync(() => handle.clear(options.all === true)) : 0;
   }
 
-  /** Counters since the cache was opened, plus the current entry count and size. */
+  /**
+   * Counters since the cache was opened, plus the current entry count and size. On a first visit it waits for the
+   * module; it rejects like `ready` when the module cannot load.
+   */
   async stats() {
     this.#checkOpen();
-    return callAsync(() => this.#handle.stats());
+    const handle = await this.#whenAttached();
+    return callAsync(() => handle.stats());
   }
 
   /**
@@ -161,6 +252,7 @@ export class EtagCache extends EventTarget {
   async close() {
     if (this.#closed) return;
     this.#closed = true;
+    this.#stopTimer();
     this.#tabs.close();
     this.#stopOnline();
     this.#subs.clear();
@@ -214,29 +306,66 @@ export class EtagCache extends EventTarget {
 }
 
 /**
- * Opens a cache on api, the object the Go module registers (see the contract above). options are createCache's
- * (checked and mapped by mapOptions: TypeError before api.open is called); env is {location, window,
- * BroadcastChannel}, the page's or a test's. Rejects with api.open's error unchanged, with EtagCacheError when api
- * has no open. Events raised while opening are dispatched on the next task, after the caller's await has had the
+ * Opens a cache on the api the Go module registers (see the contract above). `api` is the api or a Promise of it;
+ * options are createCache's (checked and mapped by mapOptions: TypeError before anything else); env is {location,
+ * window, BroadcastChannel}, the page's or a test's. `module` says how the module arrives: {local, start} where
+ * local tells whether the api is at hand without the network (loader.js prepareModule) and start() begins its
+ * download.
+ *
+ * When local (the default), it resolves once the Go side has opened the cache, and rejects with api.open's error
+ * unchanged (a TypeError for a bad option value, StorageUnavailableError); a module that cannot load leaves a cache
+ * that passes gets to the network, with one `warning`. When not local it resolves at once: gets go to the network
+ * until the module has arrived and the Go side is attached (cache.ready), and the responses fetched meanwhile are
+ * then stored. Events raised while opening are dispatched on the next task, after the caller's await has had the
  * chance to add listeners.
  */
-export async function openCache(api, options, env) {
+export async function openCache(api, options, env, module = { local: true, start: null }) {
   const loc = env.location;
   const open = mapOptions(options, loc && typeof loc.origin === 'string' ? loc.origin : undefined);
-  if (!api || typeof api.open !== 'function') {
-    throw namedError('EtagCacheError', 'etag-cache: the wasm module did not register an api');
-  }
   const controls = {};
-  const cache = new EtagCache(INTERNAL, env, open, controls);
+  let settle;
+  const attached = new Promise((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  attached.catch(() => {}); // rejections reach whoever awaits cache.ready; none must go unhandled
+  const cache = new EtagCache(INTERNAL, env, open, module.start, attached, controls);
   open.onEvent = controls.onEvent;
-  let handle;
+
+  // Two stages: the module loads (a failure leaves a network-only cache), then Go opens the cache (a refusal is
+  // the caller's error: a bad option value, IndexedDB demanded but unavailable).
+  const loading = Promise.resolve(api).then((loaded) => {
+    if (!loaded || typeof loaded.open !== 'function') {
+      throw namedError('EtagCacheError', 'etag-cache: the wasm module did not register an api');
+    }
+    return loaded;
+  });
+  const fail = (err) => {
+    controls.unavailable(err);
+    settle.reject(err);
+  };
+  const opening = loading.then(
+    (loaded) => callAsync(() => loaded.open(open)).then((handle) => {
+      controls.attach(handle);
+      settle.resolve();
+    }),
+    (err) => {
+      fail(err);
+      return 'unavailable';
+    },
+  );
+  if (!module.local) {
+    opening.catch(fail);
+    controls.waitForRequests();
+    setTimeout(controls.ready, 0);
+    return cache;
+  }
   try {
-    handle = await callAsync(() => api.open(open));
+    await opening;
   } catch (err) {
+    settle.reject(err);
     await cache.close();
     throw err;
   }
-  controls.attach(handle);
   setTimeout(controls.ready, 0);
   return cache;
 }

@@ -106,7 +106,13 @@ export interface EvictDetail {
 }
 
 /** Known warning codes; others may appear. */
-export type WarningCode = 'etag-not-exposed' | 'storage-fallback' | 'broadcast-failed' | (string & {});
+export type WarningCode =
+  | 'etag-not-exposed'
+  | 'storage-fallback'
+  | 'broadcast-failed'
+  /** The wasm module could not be loaded or opened: nothing is cached, gets go to the network. */
+  | 'module-unavailable'
+  | (string & {});
 
 /** Detail of `warning`: a problem worth a developer's attention, e.g. ETag not exposed by CORS. */
 export interface WarningDetail {
@@ -195,8 +201,17 @@ export type Unsubscribe = () => void;
  */
 export declare class EtagCache extends EventTarget {
   private constructor();
-  /** 'indexeddb', or 'memory' when IndexedDB is unavailable or storage: 'memory' was asked. */
-  readonly storage: StorageMode;
+  /**
+   * 'indexeddb', or 'memory' when IndexedDB is unavailable or storage: 'memory' was asked; 'none' while the module
+   * has not arrived yet (a first visit: gets go to the network) or when it cannot load.
+   */
+  readonly storage: StorageMode | 'none';
+  /**
+   * Settles when responses are being cached: at once after createCache on a repeat visit, once the module has
+   * downloaded on a first visit. Rejects when they never will be (the module cannot load: an EtagCacheError naming
+   * the URL and the cause; or an option value the Go side refused: TypeError) — gets keep working from the network.
+   */
+  readonly ready: Promise<void>;
   /** Whether close() was called. */
   readonly closed: boolean;
 
@@ -247,8 +262,15 @@ export declare class EtagCache extends EventTarget {
 }
 
 /**
- * Loads the wasm module (once per wasmURL; several caches share it) and opens a cache. Rejects with TypeError on
- * bad options, StorageUnavailableError when storage: 'indexeddb' was demanded and IndexedDB is unavailable,
- * EtagCacheError when the module cannot be loaded.
+ * Opens a cache; the wasm module is loaded once per wasmURL and shared by every cache.
+ *
+ * When the module is at hand without the network (the HTTP cache or a service worker has it: a repeat visit), it
+ * resolves once the cache is open, with cached data ready to serve, and rejects with TypeError on bad options or
+ * StorageUnavailableError when storage: 'indexeddb' was demanded and IndexedDB is unavailable. When it is not (a
+ * first visit, or the first after a release) it resolves at once: gets are fetched from the network (source
+ * 'network') while the module downloads after the page's first requests, and stored once it has arrived (see
+ * `ready`). A module that cannot load never breaks the page: gets keep going to the network and one `warning`
+ * (code 'module-unavailable') says why. Rejects with TypeError for options of the wrong shape before loading
+ * anything.
  */
 export declare function createCache(options: CacheOptions): Promise<EtagCache>;

@@ -8,12 +8,14 @@
 // Plain ES modules, no dependencies. See etag-cache.d.ts for the typed API and the README for deployment notes.
 
 import { EtagCache, openCache } from './cache.js';
-import { loadApi } from './loader.js';
+import { prepareModule } from './loader.js';
 import { mapOptions } from './options.js';
 // The modules cache.js imports, named here too so that a browser loading the façade over a slow link requests them
 // all in one round trip instead of discovering them one level at a time.
 import './body.js';
 import './errors.js';
+import './network.js';
+import './reader.js';
 import './subscriptions.js';
 import './tabs.js';
 
@@ -40,16 +42,21 @@ function moduleHref(u, fallback) {
  * Opens a cache. Options: version (required), ttl (ms since last validation, default 7 days), dbName (default
  * 'etag-cache'), namespace (default ''), wasmURL (default: etag-cache.wasm next to this file), wasmExecURL (default:
  * wasm_exec.js next to this file), fetchInit {headers, credentials}, maxEntries, maxBytes, storage ('auto' default,
- * 'indexeddb', 'memory'), minRevalidateInterval (ms, default 0), timeout (ms). Rejects with TypeError on bad options
- * (their shape before anything is loaded, their values when the Go side opens the cache), StorageUnavailableError
- * when storage: 'indexeddb' was demanded and IndexedDB is unavailable, EtagCacheError when the module cannot be
- * loaded.
+ * 'indexeddb', 'memory'), minRevalidateInterval (ms, default 0), timeout (ms, default 30 s).
+ *
+ * When the module is at hand without the network (a repeat visit: the HTTP cache or a service worker has it), it
+ * resolves once the cache is open, and rejects with TypeError on bad options, StorageUnavailableError when
+ * storage: 'indexeddb' was demanded and IndexedDB is unavailable. When it is not (a first visit, or the first after
+ * a release) it resolves at once: gets go to the network while the module downloads, after the page's first
+ * requests, and what they fetched is stored once it has arrived (cache.ready). A module that cannot load never
+ * breaks the page: gets keep going to the network and one `warning` (code 'module-unavailable') says why.
  */
 export async function createCache(options) {
   mapOptions(options); // check the shape before loading anything
   // Literal `new URL('./x', import.meta.url)`s: bundlers recognise them and ship the files.
   const wasmURL = moduleHref(options.wasmURL, new URL('./etag-cache.wasm', import.meta.url));
   const wasmExecURL = moduleHref(options.wasmExecURL, new URL('./wasm_exec.js', import.meta.url));
-  const api = await loadApi(wasmURL, wasmExecURL);
-  return openCache(api, options, pageEnv());
+  const load = prepareModule(wasmURL, wasmExecURL);
+  const local = await load.local;
+  return openCache(load.api, options, pageEnv(), { local, start: load.start });
 }

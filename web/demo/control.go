@@ -14,6 +14,7 @@ import (
 //	POST /api/_control/hold {"on":b}     on: sample-API requests wait (logged as pending) until it is turned off
 //	GET  /api/_control/log               the sample-API requests seen, oldest first (see loggedRequest)
 //	DELETE /api/_control/log             empty the log
+//	GET|POST /api/_control/module         how the wasm module is answered (see module.go)
 func (s *server) handleControl(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	switch r.Method + " " + r.URL.Path {
@@ -22,6 +23,7 @@ func (s *server) handleControl(w http.ResponseWriter, r *http.Request) {
 		s.log.clear()
 		s.latency.Store(int64(s.opts.Latency))
 		s.hold.set(false)
+		s.module.set("normal")
 		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 	case "GET /api/_control/latency":
 		writeJSON(w, http.StatusOK, latencyBody{Ms: durationMs(time.Duration(s.latency.Load()))})
@@ -49,6 +51,21 @@ func (s *server) handleControl(w http.ResponseWriter, r *http.Request) {
 		}
 		s.hold.set(*in.On)
 		writeJSON(w, http.StatusOK, map[string]bool{"on": *in.On})
+	case "GET /api/_control/module":
+		mode, _ := s.module.state()
+		writeJSON(w, http.StatusOK, map[string]any{"mode": mode, "requests": s.module.requests.Load()})
+	case "POST /api/_control/module":
+		var in struct {
+			Mode string `json:"mode"`
+		}
+		if !decodeBody(w, r, &in) {
+			return
+		}
+		if !s.module.set(in.Mode) {
+			writeJSON(w, http.StatusBadRequest, apiError{`mode must be "normal", "hold", "missing" or "html"`})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"mode": in.Mode})
 	case "GET /api/_control/log":
 		writeJSON(w, http.StatusOK, s.log.list())
 	case "DELETE /api/_control/log":

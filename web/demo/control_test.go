@@ -142,3 +142,45 @@ func TestHoldKeepsRequestsPendingUntilReleased(t *testing.T) {
 	do(t, ts, "POST", "/api/_control/hold", `{"on":false}`)
 	assert.Equal(t, http.StatusOK, <-got)
 }
+
+func TestModuleControl(t *testing.T) {
+	ts := newTestServer(t, options{Dist: fstest.MapFS{"etag-cache.wasm": {Data: []byte("\x00asm\x01\x00\x00\x00")}}})
+	res, body := do(t, ts, "GET", "/etag-cache.wasm", "")
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Equal(t, "application/wasm", res.Header.Get("Content-Type"))
+	assert.Equal(t, "\x00asm\x01\x00\x00\x00", body)
+
+	res, _ = do(t, ts, "POST", "/api/_control/module", `{"mode":"missing"}`)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	res, _ = do(t, ts, "GET", "/etag-cache.wasm", "")
+	assert.Equal(t, http.StatusNotFound, res.StatusCode)
+
+	do(t, ts, "POST", "/api/_control/module", `{"mode":"html"}`)
+	res, body = do(t, ts, "GET", "/etag-cache.wasm", "")
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Contains(t, res.Header.Get("Content-Type"), "text/html")
+	assert.Contains(t, body, "<!doctype html>")
+
+	do(t, ts, "POST", "/api/_control/module", `{"mode":"hold"}`)
+	got := make(chan int, 1)
+	go func() {
+		res, err := http.Get(ts.URL + "/etag-cache.wasm")
+		if err == nil {
+			res.Body.Close()
+			got <- res.StatusCode
+		}
+	}()
+	select {
+	case <-got:
+		t.Fatal("a held module was answered")
+	case <-time.After(100 * time.Millisecond):
+	}
+	do(t, ts, "POST", "/api/_control/module", `{"mode":"normal"}`)
+	assert.Equal(t, http.StatusOK, <-got, "released by the mode change")
+
+	res, body = do(t, ts, "GET", "/api/_control/module", "")
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	assert.JSONEq(t, `{"mode":"normal","requests":4}`, body)
+	res, _ = do(t, ts, "POST", "/api/_control/module", `{"mode":"slow"}`)
+	assert.Equal(t, http.StatusBadRequest, res.StatusCode)
+}

@@ -32,6 +32,7 @@ type server struct {
 	grades  *gradeBook
 	latency atomic.Int64 // nanoseconds
 	hold    gate
+	module  moduleControl
 	log     requestLog
 	mux     *http.ServeMux
 }
@@ -53,7 +54,7 @@ func newServer(opts options) *server {
 	})
 	s.mux.Handle("/demo/", readOnly(pageFiles()))
 	s.mux.Handle("/{$}", readOnly(http.HandlerFunc(servePage)))
-	s.mux.Handle("/", readOnly(distFiles(opts.Dist)))
+	s.mux.Handle("/", readOnly(s.module.wrap(distFiles(opts.Dist))))
 	return s
 }
 

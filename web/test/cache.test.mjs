@@ -50,8 +50,15 @@ test('openCache', async (t) => {
     await assert.rejects(openCache(api, { version: 'v', storage: 'indexeddb' }, env), (e) => e === err);
     assert.ok(env.bus.channels.every((c) => c.closed));
   });
-  await t.test('an api without open rejects with EtagCacheError', async () => {
-    await assert.rejects(openCache({}, { version: 'v' }, fakeEnv()), { name: 'EtagCacheError' });
+  await t.test('an api without open leaves a network-only cache: one warning, ready rejects', async () => {
+    const cache = await openCache({}, { version: 'v' }, fakeEnv());
+    const seen = record(cache, 'warning');
+    await flush();
+    assert.equal(cache.storage, 'none');
+    await assert.rejects(cache.ready, { name: 'EtagCacheError' });
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0][1].code, 'module-unavailable');
+    assert.match(seen[0][1].message, /did not register an api/);
   });
   await t.test('a warning raised while opening reaches listeners added right after await', async () => {
     const api = fakeApi({

@@ -131,6 +131,10 @@ test('createCache end to end with the fake module: two caches share one module',
   const a = await createCache({ version: 'v1', namespace: 'a', wasmURL: url, wasmExecURL: exec });
   const b = await createCache({ version: 'v1', namespace: 'b', wasmURL: url, wasmExecURL: exec });
   try {
+    // A data: module is not at hand without the network (no page origin to probe): createCache resolves at once and
+    // the Go side attaches once the module has loaded, which stats() (like any call needing it) starts.
+    assert.equal(a.storage, 'none');
+    await Promise.all([a.stats().catch(() => {}), a.ready, b.ready]);
     assert.equal(a.storage, 'memory');
     assert.equal(globalThis.__goCount, 1);
     assert.ok(a instanceof EtagCache);

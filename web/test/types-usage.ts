@@ -66,8 +66,9 @@ export async function usage(render: (g: Grade[]) => void): Promise<void> {
   await cache.clear({ all: true });
   const s: CacheStats = await cache.stats();
   void [n, s.entries, s.bytes, s.hits, s.misses, s.revalidations, s.notModified, s.updates, s.errors];
-  const where: 'indexeddb' | 'memory' = cache.storage;
-  void where;
+  const where: 'indexeddb' | 'memory' | 'none' = cache.storage;
+  const ready: Promise<void> = cache.ready;
+  void [where, ready];
   await cache.close();
 
   // @ts-expect-error the constructor is private
