@@ -126,11 +126,13 @@ size: build
 demo: build
 	$(GO) run ./web/demo -addr 127.0.0.1:8080 -dist $(DIST) $(DEMO_FLAGS)
 
-## bench: etag-cache vs raw IndexedDB vs a Dexie peer in headless Chromium (~3-4 min); rewrites BENCHMARKS.md.
+## bench: etag-cache vs raw IndexedDB vs a Dexie peer in headless Chromium, first visits on slow 3G and the floor
+## module included (~6 min); rewrites BENCHMARKS.md.
 bench: build chromium
 	BENCH_COMMAND='make bench' web/bench/run.sh --write=$(CURDIR)/BENCHMARKS.md
 
-## bench-smoke: the bench harness end to end with tiny sizes (~70 s); its numbers mean nothing.
+## bench-smoke: the bench harness end to end with tiny sizes, the floor module built and run (~70 s); its numbers
+## mean nothing.
 bench-smoke: build chromium
 	BENCH_SMOKE=1 web/bench/run.sh
 	cd web/bench && node --test lib/

@@ -11,12 +11,16 @@ export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-/** Builds and starts web/bench/server; resolves with {url, stop()}. */
-export async function startServer({ repo, dist, outDir }) {
+/**
+ * Builds and starts web/bench/server; resolves with {url, stop()}. floor: the directory holding floor.wasm;
+ * br: the directory of brotli copies (DIR/<url path>.br), none when absent.
+ */
+export async function startServer({ repo, dist, outDir, floor = join(outDir, 'floor'), br }) {
   const bin = join(outDir, 'benchserver');
   execFileSync('go', ['build', '-o', bin, './web/bench/server'], { cwd: repo, stdio: 'inherit' });
-  const proc = spawn(bin, ['-addr', '127.0.0.1:0', '-dist', dist, '-root', join(repo, 'web', 'bench')],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = ['-addr', '127.0.0.1:0', '-dist', dist, '-root', join(repo, 'web', 'bench'), '-floor', floor];
+  if (br) args.push('-br', br);
+  const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     const rl = createInterface({ input: proc.stdout });
     rl.once('line', (line) => resolve(line.trim()));
@@ -76,13 +80,28 @@ export async function benchTab(context, base, throttle) {
 export async function coldVisit(context, base, params, throttle) {
   const { page } = await newTab(context, throttle);
   try {
-    await page.goto(base + '/pages/cold.html?' + new URLSearchParams(params));
+    // The load event can take a while on an emulated slow network (a first visit downloads cold.js too).
+    await page.goto(base + '/pages/cold.html?' + new URLSearchParams(params), { timeout: 120000 });
     await page.waitForFunction(() => window.__cold !== undefined, null, { timeout: 120000 });
     const r = await page.evaluate(() => window.__cold);
     if (r.error) throw new Error(`cold visit ${JSON.stringify(params)}: ${r.error}`);
     return r;
   } finally {
     await page.close();
+  }
+}
+
+/**
+ * One first visit of cold.html: a new Chromium on a brand-new on-disk profile (no HTTP cache, code cache,
+ * IndexedDB or service worker), throttled before it navigates; resolves with window.__cold. A new browser rather
+ * than a new incognito context, so that IndexedDB and the HTTP cache are on disk as on a phone.
+ */
+export async function firstVisit(base, params, throttle) {
+  const browser = await launch();
+  try {
+    return await coldVisit(browser.context, base, params, throttle);
+  } finally {
+    await browser.close();
   }
 }
 

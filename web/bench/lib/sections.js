@@ -1,9 +1,10 @@
-// The seven measurements of issue 5. Each takes the shared environment {context, base, cfg, log} and returns plain
-// data (raw samples included) for the JSON output; report.js turns it into tables.
+// The measurements of issue 5, and the first visit on slow 3G of "Speed where our users feel it". Each takes the
+// shared environment {context, base, cfg, dist, floor, br, log} and returns plain data (raw samples included) for the
+// JSON output; report.js turns it into tables.
 import { readFileSync, readdirSync } from 'node:fs';
-import { gzipSync, brotliCompressSync, constants as zc } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { benchTab, coldVisit, serverCount, serverReset } from './env.js';
+import { benchTab, coldVisit, firstVisit, serverCount, serverReset } from './env.js';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const blob = (size, id) => `/api/blob?size=${size}&id=${id}`;
@@ -27,13 +28,17 @@ export async function warmReads({ context, base, cfg, log }) {
   return out;
 }
 
-/** Repeat visits of cold.html, impls interleaved per round; `warmup` unmeasured rounds first. */
-async function visits({ context, base, impls, params, rounds, warmup, throttle, warmThrottle }) {
+/**
+ * Visits of cold.html (repeat visits in context unless `visit` says otherwise), impls interleaved per round;
+ * `warmup` unmeasured rounds first.
+ */
+async function visits({ context, base, impls, params, rounds, warmup, throttle, warmThrottle,
+  visit = (p, t) => coldVisit(context, base, p, t) }) {
   const out = Object.fromEntries(impls.map((i) => [i, []]));
   for (let r = 0; r < warmup + rounds; r++) {
     for (let j = 0; j < impls.length; j++) {
       const impl = impls[(r + j) % impls.length];
-      const res = await coldVisit(context, base, { impl, ...params(impl) }, r < warmup ? warmThrottle : throttle);
+      const res = await visit({ impl, ...params(impl) }, r < warmup ? warmThrottle : throttle);
       if (r >= warmup) out[impl].push(res);
     }
   }
@@ -55,16 +60,24 @@ export async function coldStart({ context, base, cfg, log }) {
   return out;
 }
 
-/** 3. Transfer: module size raw/gzip/brotli; bytes on the wire to fetch vs revalidate an unchanged 100 KB body. */
-export async function transfer({ context, base, cfg, dist, log }) {
-  const wasm = readFileSync(join(dist, 'etag-cache.wasm'));
-  const module = {
-    raw: wasm.length,
-    gzip: gzipSync(wasm, { level: 9 }).length,
-    brotli: brotliCompressSync(wasm, { params: { [zc.BROTLI_PARAM_QUALITY]: 11, [zc.BROTLI_PARAM_SIZE_HINT]: wasm.length } }).length,
-  };
-  log(`transfer: module ${JSON.stringify(module)}`);
+/** raw / gzip -9 / brotli 11 sizes of a module; the brotli copy is the one run.js made and the server sends. */
+function moduleSizes(path, brPath) {
+  const wasm = readFileSync(path);
+  return { raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length, brotli: readFileSync(brPath).length };
+}
+
+/**
+ * 3. Transfer: module size raw/gzip/brotli, ours and the floor module (syscall/js + go-indexeddb reading one key,
+ * web/bench/floor); bytes on the wire to fetch vs revalidate an unchanged 100 KB body.
+ */
+export async function transfer({ context, base, cfg, dist, floor, br, log }) {
+  const module = moduleSizes(join(dist, 'etag-cache.wasm'), join(br, 'dist', 'etag-cache.wasm.br'));
+  const floorModule = moduleSizes(join(floor, 'floor.wasm'), join(br, 'floor', 'floor.wasm.br'));
+  log(`transfer: module ${JSON.stringify(module)}, floor module ${JSON.stringify(floorModule)}`);
   const { page, cdp } = await benchTab(context, base);
+  // The floor module must be a working program, not just a size: run it once (it reads a key the page stored).
+  floorModule.run = await page.evaluate(() => window.bench.floorModule());
+  log(`transfer: the floor module ran in ${floorModule.run.ms.toFixed(0)} ms`);
   await cdp.send('Network.enable');
   const reqs = new Map();
   cdp.on('Network.requestWillBeSent', (e) => reqs.set(e.requestId, { url: e.request.url }));
@@ -88,7 +101,7 @@ export async function transfer({ context, base, cfg, dist, log }) {
     }
   }
   await page.close();
-  return { module, wire };
+  return { module, floorModule, wire };
 }
 
 /** 4. Slow 3G repeat visit: time to first data with our cache vs the peer vs no cache. */
@@ -103,7 +116,23 @@ export async function slow3g({ context, base, cfg, log }) {
 }
 
 /**
- * 5. Scale: warm read and cold start with N entries stored; sweep of 10% expired entries at the largest N.
+ * 5. First visit on slow 3G: each visit a new browser on a brand-new profile, throttled before it navigates, the
+ * static files served brotli-compressed; ours vs the peer vs a plain fetch, time to first data.
+ */
+export async function firstVisitSlow3g({ base, cfg, log }) {
+  const { size, n, net: { latency, kbps } } = cfg.firstvisit;
+  const url = blob(size, 'first');
+  const net = { latency, down: kbps * 1000 / 8, up: kbps * 1000 / 8 };
+  log(`first visit on slow 3G (${latency} ms, ${kbps} kbit/s): ${n} rounds of 3 fresh profiles`);
+  const visitsOut = await visits({
+    base, impls: ['ours', 'peer', 'plain'], params: (impl) => ({ url, db: `${impl}-first`, module: 'wait' }),
+    rounds: n, warmup: 0, throttle: { net }, visit: (p, t) => firstVisit(base, p, t),
+  });
+  return { size, net: { latency, kbps }, visits: visitsOut };
+}
+
+/**
+ * 6. Scale: warm read and cold start with N entries stored; sweep of 10% expired entries at the largest N.
  * The first stage is stored through the library (its write rate is reported); the rest is bulk-written straight
  * into IndexedDB by cloning a record the library wrote (bench.bulkFill), since the library's write path is slow.
  */
@@ -145,7 +174,7 @@ export async function scale({ context, base, cfg, log }) {
   return { write, stages, sweep };
 }
 
-/** 6. Dedup: n concurrent gets of one URL -> requests the server saw (empty cache, then cached). */
+/** 7. Dedup: n concurrent gets of one URL -> requests the server saw (empty cache, then cached). */
 export async function dedup({ context, base, cfg }) {
   const { page } = await benchTab(context, base);
   const out = {};
@@ -172,7 +201,7 @@ async function memoryOf(tab) {
   return { jsHeapUsed: heap.usedSize, jsHeapTotal: heap.totalSize, wasmMemory: wasm };
 }
 
-/** 7. Memory after reading `few` vs `many` distinct 10 KB entries (results dropped). */
+/** 8. Memory after reading `few` vs `many` distinct 10 KB entries (results dropped). */
 export async function memory({ context, base, cfg, log }) {
   const urls = range(0, cfg.memory.many).map((k) => blob(cfg.memory.size, `mem${k}`));
   log(`memory: storing ${urls.length} entries`);

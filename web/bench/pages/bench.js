@@ -236,7 +236,10 @@ async function bulkFill({ db, template, urls, etagOf }) {
       let added = 0;
       for (const url of urls.slice(i, i + 2500)) {
         const key = ourKey(url);
-        entries.put({ ...tmpl, key, url: new URL(url, location.href).href, etag: etagOf(url), storedAt: now, validatedAt: now }, key);
+        const fields = { key, url: new URL(url, location.href).href, etag: etagOf(url), storedAt: now };
+        // The record (cache/idb_record.go, schema 2) keeps key, URL, validators and storedAt in one JSON string.
+        const rec = { ...tmpl, meta: JSON.stringify({ ...JSON.parse(tmpl.meta), ...fields }), validatedAt: now };
+        entries.put(rec, key);
         added += tmpl.size;
       }
       const totals = await idbReq(meta.get('totals'));
@@ -271,13 +274,42 @@ async function age({ db, urls, ageMs }) {
   }
 }
 
+/**
+ * Runs the floor module (web/bench/floor/main.go) once, as a check that it is a working program: stores a value
+ * under "k" in its database, then instantiates /floor/floor.wasm, which reads it back through go-indexeddb and hands
+ * it to globalThis.__floorModuleResult. Returns {ms (instantiate to value), value}.
+ */
+async function floorModule() {
+  const open = indexedDB.open('floor-module', 1);
+  open.onupgradeneeded = () => open.result.createObjectStore('entries');
+  const db = await idbReq(open);
+  const tx = db.transaction('entries', 'readwrite');
+  tx.objectStore('entries').put({ n: 42 }, 'k');
+  await idbDone(tx);
+  db.close();
+  if (typeof globalThis.Go !== 'function') await import('/dist/wasm_exec.js');
+  const go = new globalThis.Go();
+  const result = new Promise((resolve) => { globalThis.__floorModuleResult = resolve; });
+  const t0 = performance.now();
+  const { instance } = await WebAssembly.instantiateStreaming(fetch('/floor/floor.wasm'), go.importObject);
+  const exited = Symbol('exited'); // go.run settles when main returns, just after the handover
+  try {
+    const value = await Promise.race([result, go.run(instance).then(() => sleep(100)).then(() => exited)]);
+    if (value === exited) throw new Error('the floor module exited without handing over a value');
+    if (!value || value.n !== 42) throw new Error(`the floor module read ${JSON.stringify(value)}, want {"n":42}`);
+    return { ms: performance.now() - t0, value };
+  } finally {
+    delete globalThis.__floorModuleResult;
+  }
+}
+
 async function clearOurs({ db }) {
   const c = await impl('ours', db);
   return c.cache.clear();
 }
 
 window.bench = {
-  warm, populate, warmList, afterSweep, concurrent, readAll, readAllPeer, sweepTiming, clearOurs, once,
+  warm, populate, warmList, afterSweep, concurrent, readAll, readAllPeer, sweepTiming, clearOurs, once, floorModule,
   bulkFill: (a) => bulkFill({ ...a, etagOf: (url) => `"i-${url.split('/').pop()}"` }), age,
   wasmMemoryBytes, instances: () => instances.length,
   isolated: () => globalThis.crossOriginIsolated === true,

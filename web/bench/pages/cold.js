@@ -1,6 +1,7 @@
-// A repeat visit, measured from navigation start (performance.now() is relative to it) to the first data the page
-// gets. ?impl=ours|peer|plain|nostore &url=... &db=... Result in window.__cold.
-//   ours:    import etag-cache.js, createCache, get(url)          (module from the HTTP cache, Go started, DB opened)
+// A visit -- a repeat visit, or a first visit on a fresh profile -- measured from navigation start
+// (performance.now() is relative to it) to the first data the page gets. ?impl=ours|peer|plain|nostore &url=...
+// &db=... [&module=wait] Result in window.__cold. The code is the same for both: exactly what a user's page does.
+//   ours:    import etag-cache.js, createCache, get(url)          (repeat: module from the HTTP cache, Go started, DB opened)
 //   peer:    import the Dexie peer (Dexie's ESM build), open, getCachedData(url)
 //   plain:   fetch(url) + res.json(), default cache mode (the browser's HTTP cache may answer or revalidate)
 //   nostore: fetch(url, {cache: 'no-store'}) + res.json()         (no cache at all)
@@ -11,16 +12,30 @@ const db = q.get('db');
 const ttl = q.get('ttl') ? Number(q.get('ttl')) : undefined;
 const marks = { script: performance.now() };
 
-// Marks when the module is compiled (from the HTTP cache and Chromium's code cache) and instantiated, before Go's
-// main runs; wraps whichever of the WebAssembly entry points the wrapper uses.
-for (const name of ['compileStreaming', 'instantiateStreaming', 'instantiate']) {
+// Marks when the module is compiled (on a repeat visit from the HTTP cache and Chromium's code cache; on a first
+// visit a streaming compile ends as the download does) and instantiated, before Go's main runs; wraps whichever of
+// the WebAssembly entry points the wrapper uses (compile is its fallback without application/wasm).
+for (const name of ['compileStreaming', 'compile', 'instantiateStreaming', 'instantiate']) {
   const orig = WebAssembly[name];
   if (typeof orig !== 'function') continue;
   WebAssembly[name] = async function (...args) {
     const r = await orig.apply(this, args);
-    marks[name === 'compileStreaming' ? 'compiled' : 'instantiated'] = performance.now();
+    marks[name.startsWith('compile') ? 'compiled' : 'instantiated'] = performance.now();
     return r;
   };
+}
+
+/**
+ * What the page loaded, from Resource Timing (same origin, so sizes and times are not hidden): per resource its
+ * path, when its last byte arrived (ms since navigation) and its sizes on the wire and decoded. Taken after the
+ * data arrived, so it costs the measurement nothing.
+ */
+function resources() {
+  const nav = performance.getEntriesByType('navigation')[0];
+  return [nav, ...performance.getEntriesByType('resource')].filter(Boolean).map((e) => ({
+    path: new URL(e.name).pathname, end: e.responseEnd, transfer: e.transferSize,
+    encoded: e.encodedBodySize, decoded: e.decodedBodySize,
+  }));
 }
 
 async function run() {
@@ -52,7 +67,22 @@ async function run() {
   throw new Error('unknown impl ' + impl);
 }
 
+/**
+ * With ?module=wait (first visits), waits after the data (so unmeasured) until ours' module is instantiated, at most
+ * limitMs: a library may load it after the data, in the background, and when it arrived is still worth reporting.
+ */
+async function moduleLoaded(limitMs) {
+  const t0 = performance.now();
+  while (marks.instantiated === undefined && performance.now() - t0 < limitMs) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 run().then(
-  (r) => { window.__cold = { impl, ...r, marks }; document.title = 'done'; },
+  async (r) => {
+    if (impl === 'ours' && q.get('module') === 'wait') await moduleLoaded(90000);
+    window.__cold = { impl, ...r, marks, resources: resources() };
+    document.title = 'done';
+  },
   (err) => { window.__cold = { impl, error: String(err && err.stack || err), marks }; document.title = 'done'; },
 );

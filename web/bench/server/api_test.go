@@ -35,7 +35,7 @@ func TestDocumentSizeAndJSON(t *testing.T) {
 }
 
 func TestBlobConditional(t *testing.T) {
-	srv := httptest.NewServer(newMux(t.TempDir(), t.TempDir()))
+	srv := httptest.NewServer(newMux(dirs{dist: t.TempDir(), root: t.TempDir(), floor: t.TempDir()}))
 	defer srv.Close()
 	get := func(uri, inm string) *http.Response {
 		req, err := http.NewRequest(http.MethodGet, srv.URL+uri, nil)
