@@ -5,19 +5,12 @@
 // module). This file only composes the modules next to it, one job each: options.js (argument shapes), loader.js
 // (loading the module), cache.js (EtagCache, which uses body.js, subscriptions.js, tabs.js and errors.js).
 //
-// Plain ES modules, no dependencies. See etag-cache.d.ts for the typed API and the README for deployment notes.
+// Plain ES modules, no dependencies; `make build` bundles them into one dist/etag-cache.js (a slow link pays a round
+// trip per import level). See etag-cache.d.ts for the typed API and the README for deployment notes.
 
 import { EtagCache, openCache } from './cache.js';
 import { prepareModule } from './loader.js';
 import { mapOptions } from './options.js';
-// The modules cache.js imports, named here too so that a browser loading the façade over a slow link requests them
-// all in one round trip instead of discovering them one level at a time.
-import './body.js';
-import './errors.js';
-import './network.js';
-import './reader.js';
-import './subscriptions.js';
-import './tabs.js';
 
 export { EtagCache };
 

@@ -30,7 +30,7 @@ const CHROME_ARGS = [
 
 /** Builds the demo server once into a temp dir; returns {bin, cleanup}. Fails early when dist/ lacks the module. */
 export async function buildDemo() {
-  for (const f of ['etag-cache.js', 'cache.js', 'loader.js', 'etag-cache.wasm', 'wasm_exec.js']) {
+  for (const f of ['etag-cache.js', 'etag-cache.wasm', 'wasm_exec.js']) {
     try {
       await access(path.join(distDir, f));
     } catch {
