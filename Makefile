@@ -15,7 +15,8 @@ WASM_ENV  := GOOS=js GOARCH=wasm PATH=$(BIN):$$PATH
 NOISE     := grep -v --line-buffered 'IPAddressSpace' || true
 FUZZTIME  ?= 3s
 # Fuzz targets, package:FuzzName (FuzzIfNoneMatch also fuzzes ParseETag and the comparisons).
-FUZZ_TARGETS := ./internal/httprules:FuzzIfNoneMatch ./internal/httprules:FuzzCacheControl ./cache:FuzzKey ./cache:FuzzMeta
+FUZZ_TARGETS := ./internal/httprules:FuzzIfNoneMatch ./internal/httprules:FuzzCacheControl \
+  ./internal/httprules:FuzzHTTPDate ./cache:FuzzKey ./cache:FuzzMeta
 
 # What a user copies (dist/) and what the npm package holds: the JS face bundled into one file (see build), the
 # Svelte store, their types, the module and Go's wasm_exec.js.
@@ -70,8 +71,10 @@ test-browser: $(WBT_STAMP) chromium
 	$(GO) build -o $(BIN)/testserver ./internal/cmd/testserver
 	@$(BIN)/testserver -addr 127.0.0.1:0 > $(BIN)/testserver.out 2>&1 & pid=$$!; \
 	  trap 'kill $$pid 2>/dev/null || true' EXIT; \
-	  for i in $$(seq 50); do [ -s $(BIN)/testserver.out ] && break; sleep 0.1; done; \
-	  url=$$(head -n1 $(BIN)/testserver.out); echo "test server at $$url"; \
+	  for i in $$(seq 300); do [ -s $(BIN)/testserver.out ] && break; sleep 0.1; done; \
+	  url=$$(head -n1 $(BIN)/testserver.out); \
+	  case "$$url" in http://*) echo "test server at $$url";; \
+	    *) echo "the test server printed no URL in 30 s:"; cat $(BIN)/testserver.out; exit 1;; esac; \
 	  TEST_SERVER_URL=$$url $(WASM_ENV) $(GO) test -count=1 -timeout=10m $$(GOOS=js GOARCH=wasm $(GO) list ./... | grep -v -e /web/ -e /internal/cmd/) 2>&1 | ($(NOISE)); \
 	  exit $${PIPESTATUS[0]}
 

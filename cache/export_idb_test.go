@@ -27,12 +27,3 @@ func FailNextPuts(n int) (restore func()) {
 	}
 	return func() { testHookPut = nil }
 }
-
-// SetCollector makes the body-bytes bound of JSBody call collect after
-// every n bytes, until the returned function restores the defaults.
-func SetCollector(n int64, f func()) (restore func()) {
-	oldN, oldF := gcAfter, collect
-	gcAfter, collect = n, f
-	pinnedBytes.Store(0)
-	return func() { gcAfter, collect = oldN, oldF }
-}

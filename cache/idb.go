@@ -13,6 +13,8 @@ import (
 	"github.com/hack-pad/go-indexeddb/idb"
 
 	"github.com/etagcache/etag-cache/internal/jsutil"
+
+	"github.com/etagcache/etag-cache/internal/errs"
 )
 
 // Schema of the IndexedDB database; see the package documentation.
@@ -171,6 +173,7 @@ func (s *IDBStore) drop(db *idb.Database) {
 // deleted or upgraded the database), it reopens and runs op once more.
 // A *MissError from op is returned as is; other errors are wrapped.
 func (s *IDBStore) do(ctx context.Context, name, key string, op func(context.Context, *idb.Database) error) error {
+	jsutil.Retained(0) // a transaction and its requests: a few dozen references to JS values
 	ctx, cancel := context.WithTimeout(ctx, s.opts.OpTimeout)
 	defer cancel()
 	for attempt := 0; ; attempt++ {
@@ -180,7 +183,7 @@ func (s *IDBStore) do(ctx context.Context, name, key string, op func(context.Con
 		}
 		err = safely(func() error { return op(ctx, db) })
 		var miss *MissError
-		if err == nil || errors.As(err, &miss) {
+		if err == nil || errs.Into(err, &miss) {
 			return err
 		}
 		if attempt == 0 && ctx.Err() == nil && connLost(db, err) {
@@ -251,7 +254,7 @@ func isDOMError(err error, name string) bool {
 		return true
 	}
 	var je *jsutil.JSError
-	if errors.As(err, &je) && je.Name == name {
+	if errs.Into(err, &je) && je.Name == name {
 		return true
 	}
 	return strings.Contains(err.Error(), name)

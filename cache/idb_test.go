@@ -450,17 +450,3 @@ func TestIDBConcurrentUse(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, cache.Stats{Entries: 10, Bytes: 50}, st, "byte total exact under concurrent puts")
 }
-
-// Bodies Go wraps or creates pin their ArrayBuffers until Go collects: after
-// every gcAfter bytes, Go runs the collector.
-func TestJSBodiesBoundPinnedMemory(t *testing.T) {
-	gcs := 0
-	t.Cleanup(cache.SetCollector(10, func() { gcs++ }))
-	ab := js.Global().Get("ArrayBuffer").New(8)
-	cache.NewJSBody(ab)
-	assert.Equal(t, 0, gcs, "8 bytes referenced: under the bound")
-	cache.NewJSBody(js.Global().Get("Uint8Array").New(8))
-	assert.Equal(t, 1, gcs, "16 bytes referenced: one collection")
-	cache.NewJSBody(ab)
-	assert.Equal(t, 1, gcs, "the count restarts after a collection")
-}

@@ -3,9 +3,7 @@
 package cache
 
 import (
-	"runtime"
 	"sync"
-	"sync/atomic"
 	"syscall/js"
 
 	"github.com/etagcache/etag-cache/internal/jsutil"
@@ -29,7 +27,7 @@ type JSBody struct {
 func NewJSBody(v js.Value) *JSBody {
 	buf := arrayBufferOf(v)
 	b := &JSBody{v: buf, n: buf.Get("byteLength").Int()}
-	pinned(b.n)
+	jsutil.Retained(b.n)
 	return b
 }
 
@@ -91,35 +89,8 @@ func bodyBuffer(body Body) js.Value {
 	if len(p) > 0 {
 		js.CopyBytesToJS(u8, p)
 	}
-	pinned(len(p))
+	jsutil.Retained(len(p))
 	return u8.Get("buffer")
-}
-
-// gcAfterBytes bounds the ArrayBuffer bytes that Go's references can keep
-// alive. syscall/js releases a JS value only when Go's garbage collector
-// finalizes the js.Value that refers to it, and wrapping a body allocates
-// little Go memory, so without a nudge a thousand reads of 1 MB bodies could
-// pin a gigabyte of ArrayBuffers on a phone (measured: renderer RSS 171 ->
-// 582 MB after 300 reads of a 1 MB body; with this bound 507 -> 548 MB, see
-// BENCHMARKS.md). After this many body bytes referenced, Go collects.
-const gcAfterBytes = 32 << 20
-
-// The count is process-wide because the references are: every js.Value Go
-// holds sits in wasm_exec.js's one table until collected.
-var (
-	pinnedBytes atomic.Int64
-	gcAfter     = int64(gcAfterBytes) // tests lower it
-	collect     = runtime.GC          // tests count calls
-)
-
-// pinned accounts n body bytes Go took a reference to and runs the collector
-// once gcAfter bytes were referenced since the last run.
-func pinned(n int) {
-	if pinnedBytes.Add(int64(n)) < gcAfter {
-		return
-	}
-	pinnedBytes.Store(0)
-	collect()
 }
 
 // NewJSBodyFrom returns body as a *JSBody: itself when it is one, else its
@@ -134,6 +105,6 @@ func NewJSBodyFrom(body Body) *JSBody {
 
 // wrapJSBody wraps buf, an ArrayBuffer of n bytes the caller checked.
 func wrapJSBody(buf js.Value, n int) *JSBody {
-	pinned(n)
+	jsutil.Retained(n)
 	return &JSBody{v: buf, n: n}
 }

@@ -2,7 +2,6 @@ package cache
 
 import (
 	"errors"
-	"math"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -340,45 +339,86 @@ func (d *metaDecoder) hex4() rune {
 		d.fail("short \\u escape")
 		return 0
 	}
-	n, err := strconv.ParseUint(d.s[d.i:d.i+4], 16, 16)
-	if err != nil {
-		d.fail("bad \\u escape")
-		return 0
+	var r rune
+	for _, c := range []byte(d.s[d.i : d.i+4]) {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			d.fail("bad \\u escape")
+			return 0
+		}
 	}
 	d.i += 4
-	return rune(n)
+	return r
 }
 
-// number reads a JSON number token and returns its text.
-func (d *metaDecoder) number() string {
+// number reads a JSON number (RFC 8259 §6: -? int frac? exp?) and returns
+// its integer part's value when it has no fraction or exponent and fits;
+// whole is false otherwise.
+func (d *metaDecoder) number() (n int64, whole bool) {
 	d.ws()
-	start := d.i
-	for d.i < len(d.s) {
-		c := d.s[d.i]
-		if c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' {
-			d.i++
-			continue
-		}
-		break
+	neg := d.i < len(d.s) && d.s[d.i] == '-'
+	if neg {
+		d.i++
 	}
-	if start == d.i {
+	digits := d.digits()
+	if digits == "" || len(digits) > 1 && digits[0] == '0' {
 		d.fail("number expected")
+		return 0, false
+	}
+	whole = len(digits) <= 18
+	for _, c := range []byte(digits) {
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	if d.i < len(d.s) && d.s[d.i] == '.' {
+		d.i++
+		if d.digits() == "" {
+			d.fail("digits expected after '.'")
+		}
+		whole = false
+	}
+	if d.i < len(d.s) && (d.s[d.i] == 'e' || d.s[d.i] == 'E') {
+		d.i++
+		if d.i < len(d.s) && (d.s[d.i] == '+' || d.s[d.i] == '-') {
+			d.i++
+		}
+		if d.digits() == "" {
+			d.fail("digits expected in exponent")
+		}
+		whole = false
+	}
+	return n, whole
+}
+
+// digits consumes a run of decimal digits.
+func (d *metaDecoder) digits() string {
+	start := d.i
+	for d.i < len(d.s) && d.s[d.i] >= '0' && d.s[d.i] <= '9' {
+		d.i++
 	}
 	return d.s[start:d.i]
 }
 
-// integer reads a whole number within [lo, hi].
+// integer reads a whole number within [lo, hi]. This writer never writes a
+// fraction or an exponent, so one means the record is not ours.
 func (d *metaDecoder) integer(lo, hi int64) int64 {
-	text := d.number()
+	n, whole := d.number()
 	if d.err != nil {
 		return 0
 	}
-	f, err := strconv.ParseFloat(text, 64)
-	if err != nil || f != math.Trunc(f) || f < float64(lo) || f > float64(hi) {
+	if !whole || n < lo || n > hi {
 		d.fail("integer in range expected")
 		return 0
 	}
-	return int64(f)
+	return n
 }
 
 // skip consumes any JSON value (unknown fields).
@@ -421,8 +461,6 @@ func (d *metaDecoder) skip(depth int) {
 		}
 		d.fail("literal expected")
 	default:
-		if _, err := strconv.ParseFloat(d.number(), 64); err != nil {
-			d.fail("number expected")
-		}
+		d.number()
 	}
 }

@@ -2,11 +2,12 @@ package fetcher
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/etagcache/etag-cache/cache"
+
+	"github.com/etagcache/etag-cache/internal/errs"
 )
 
 // Adopt stores a response the caller fetched itself -- the JS face fetches a
@@ -36,7 +37,7 @@ func (c *Client) Adopt(ctx context.Context, rawURL string, resp *Response, recei
 	switch {
 	case err == nil:
 		return false, nil
-	case errors.As(err, &miss):
+	case errs.Into(err, &miss):
 		if miss.Evicted != nil {
 			c.emitEvictions([]cache.Eviction{*miss.Evicted})
 		}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/etagcache/etag-cache/cache"
 	"github.com/etagcache/etag-cache/internal/httprules"
+
+	"github.com/etagcache/etag-cache/internal/errs"
 )
 
 // Client serves GET responses from a Store and keeps them fresh with
@@ -101,7 +103,7 @@ func (c *Client) Get(ctx context.Context, rawURL string, opt ...GetOption) (*Res
 	switch {
 	case err == nil && e != nil:
 		return c.serveCached(key, u, hdr, e), nil
-	case errors.As(err, &miss):
+	case errs.Into(err, &miss):
 		if miss.Evicted != nil {
 			c.emitEvictions([]cache.Eviction{*miss.Evicted})
 		}

@@ -3,6 +3,8 @@ package fetcher
 import (
 	"errors"
 	"fmt"
+
+	"github.com/etagcache/etag-cache/internal/errs"
 )
 
 // Sentinel errors callers branch on with errors.Is.
@@ -49,9 +51,9 @@ func kindOf(err error) ErrorKind {
 	switch {
 	case errors.Is(err, ErrTimeout):
 		return KindTimeout
-	case errors.As(err, &hs):
+	case errs.Into(err, &hs):
 		return KindHTTPStatus
-	case errors.As(err, &se):
+	case errs.Into(err, &se):
 		return KindStorage
 	}
 	return KindNetwork
@@ -60,7 +62,7 @@ func kindOf(err error) ErrorKind {
 // statusOf returns the HTTP status carried by err, or 0.
 func statusOf(err error) int {
 	var hs *HTTPStatusError
-	if errors.As(err, &hs) {
+	if errs.Into(err, &hs) {
 		return hs.Status
 	}
 	return 0

@@ -11,6 +11,8 @@ import (
 
 	"github.com/etagcache/etag-cache/cache"
 	"github.com/etagcache/etag-cache/internal/jsutil"
+
+	"github.com/etagcache/etag-cache/internal/errs"
 )
 
 // FetchTransport is the browser Transport: it calls the global fetch through
@@ -138,7 +140,7 @@ func jsInt(v js.Value) int {
 // ErrNetwork (TypeError and anything else).
 func fetchError(ctx context.Context, u string, err error) error {
 	var je *jsutil.JSError
-	isAbort := errors.As(err, &je) && (je.Name == "AbortError" || je.Name == "TimeoutError")
+	isAbort := errs.Into(err, &je) && (je.Name == "AbortError" || je.Name == "TimeoutError")
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) ||
 		(isAbort && ctx.Err() == nil) {
 		return fmt.Errorf("fetcher: GET %s: %w (%w)", u, ErrTimeout, err)

@@ -91,6 +91,7 @@ func (h *handle) emitJS(typ string, detail js.Value) {
 	if h.onEvent.Type() != js.TypeFunction {
 		return
 	}
+	jsutil.Retained(0) // the detail object and its values
 	err := jsutil.Safely(func() error {
 		h.onEvent.Invoke(typ, detail)
 		return nil

@@ -9,6 +9,8 @@ import (
 	"github.com/etagcache/etag-cache/cache"
 	"github.com/etagcache/etag-cache/fetcher"
 	"github.com/etagcache/etag-cache/internal/jsutil"
+
+	"github.com/etagcache/etag-cache/internal/errs"
 )
 
 // Stable names of the errors JS callers see (documented in etag-cache.d.ts).
@@ -35,9 +37,9 @@ func toJSError(err error) js.Value {
 	var se *fetcher.HTTPStatusError
 	var pe *jsutil.PanicError
 	switch {
-	case errors.As(err, &ae), errors.As(err, &ce), errors.Is(err, cache.ErrBadURL):
+	case errs.Into(err, &ae), errs.Into(err, &ce), errors.Is(err, cache.ErrBadURL):
 		return js.Global().Get("TypeError").New(err.Error())
-	case errors.As(err, &pe):
+	case errs.Into(err, &pe):
 		return newError(nameEtagCache, "etag-cache: internal error: "+err.Error())
 	case errors.Is(err, cache.ErrUnavailable):
 		return newError(nameStorageUnavailable, err.Error())
@@ -45,7 +47,7 @@ func toJSError(err error) js.Value {
 		return newError(nameTimeout, err.Error())
 	case errors.Is(err, fetcher.ErrNetwork):
 		return newError(nameNetwork, err.Error())
-	case errors.As(err, &se):
+	case errs.Into(err, &se):
 		e := newError(nameHTTPStatus, err.Error())
 		e.Set("status", se.Status)
 		return e

@@ -1,7 +1,6 @@
 package httprules
 
 import (
-	"strconv"
 	"strings"
 	"time"
 )
@@ -164,13 +163,16 @@ func parseDeltaSeconds(v string) time.Duration {
 	if v == "" {
 		return 0
 	}
+	var n uint64
 	for i := 0; i < len(v); i++ {
 		if v[i] < '0' || v[i] > '9' {
 			return 0
 		}
+		if n <= maxDeltaSeconds {
+			n = n*10 + uint64(v[i]-'0')
+		}
 	}
-	n, err := strconv.ParseUint(v, 10, 64)
-	if err != nil || n > maxDeltaSeconds {
+	if n > maxDeltaSeconds {
 		n = maxDeltaSeconds
 	}
 	return time.Duration(n) * time.Second

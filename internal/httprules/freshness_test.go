@@ -22,6 +22,13 @@ func TestParseHTTPDate(t *testing.T) {
 		{"zero", "0", false},
 		{"not GMT", "Sun, 06 Nov 1994 08:49:37 PST", false},
 		{"garbage", "yesterday", false},
+		{"31st of April", "Sun, 31 Apr 1994 08:49:37 GMT", false},
+		{"29th of February, common year", "Tue, 29 Feb 1994 08:49:37 GMT", false},
+		{"hour 24", "Sun, 06 Nov 1994 24:49:37 GMT", false},
+		{"one-digit day", "Sun, 6 Nov 1994 08:49:37 GMT", false},
+		{"lower-case month", "Sun, 06 nov 1994 08:49:37 GMT", false},
+		{"fraction of a second", "Sun, 06 Nov 1994 08:49:37.5 GMT", false},
+		{"trailing data", "Sun, 06 Nov 1994 08:49:37 GMT x", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -32,6 +39,48 @@ func TestParseHTTPDate(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestParseHTTPDateOtherDates(t *testing.T) {
+	for in, want := range map[string]time.Time{
+		"Wed Nov 16 08:49:37 1994":         time.Date(1994, 11, 16, 8, 49, 37, 0, time.UTC),
+		"Tue, 29 Feb 2000 23:59:59 GMT":    time.Date(2000, 2, 29, 23, 59, 59, 0, time.UTC),
+		"Thursday, 01-Jan-70 00:00:00 GMT": time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC),
+		"Saturday, 01-Jan-00 00:00:00 GMT": time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC),
+		"Fri, 31 Dec 9999 23:59:59 GMT":    time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC),
+	} {
+		got, err := ParseHTTPDate(in)
+		if assert.NoError(t, err, in) {
+			assert.True(t, want.Equal(got), "ParseHTTPDate(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+// FuzzHTTPDate checks the hand-written parser against time.Parse: whatever it
+// accepts, time.Parse accepts in one of the three layouts with the same
+// result (time.Parse is more lenient: any letter case, one-digit hours,
+// fractions of a second).
+func FuzzHTTPDate(f *testing.F) {
+	for _, s := range []string{"Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
+		"Sun Nov  6 08:49:37 1994", "Tue, 29 Feb 2000 23:59:59 GMT", "Sun, 31 Apr 1994 08:49:37 GMT", " x "} {
+		f.Add(s)
+	}
+	layouts := []string{"Mon, 02 Jan 2006 15:04:05 GMT", "Monday, 02-Jan-06 15:04:05 GMT", "Mon Jan _2 15:04:05 2006"}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := ParseHTTPDate(s)
+		if err != nil {
+			return
+		}
+		for _, l := range layouts {
+			if want, err := time.Parse(l, trimOWS(s)); err == nil {
+				if !want.Equal(got) {
+					t.Fatalf("ParseHTTPDate(%q) = %v, time.Parse(%q) = %v", s, got, l, want)
+				}
+				return
+			}
+		}
+		t.Fatalf("ParseHTTPDate(%q) = %v, which time.Parse refuses", s, got)
+	})
 }
 
 func TestFreshnessOf(t *testing.T) {
