@@ -27,6 +27,8 @@ import { relayUpdates, rereadWhenOnline } from './tabs.js';
 
 /** Warning code when the module cannot be loaded or opened: the cache then only passes requests to the network. */
 const MODULE_UNAVAILABLE = 'module-unavailable';
+/** Warning code when the module is not served as application/wasm (slower compile, no code caching). */
+const WASM_MIME_TYPE = 'wasm-mime-type';
 
 /** If the page makes no request this soon after createCache, a module that is not local starts downloading. */
 const START_AFTER_MS = 2000;
@@ -80,8 +82,9 @@ export class EtagCache extends EventTarget {
     this.#stopOnline = rereadWhenOnline(env.window, () => {
       if (!this.#closed) this.#subs.reread();
     });
-    controls.attach = (handle) => {
+    controls.attach = (handle, notes = []) => {
       this.#handle = handle;
+      for (const message of notes) this.#accept('warning', { code: WASM_MIME_TYPE, message: 'etag-cache: ' + message });
       this.#stopTimer();
       if (typeof handle.database === 'function') this.#reader = new Reader(handle);
       this.#network.handOver((r) => {
@@ -308,9 +311,9 @@ export class EtagCache extends EventTarget {
 /**
  * Opens a cache on the api the Go module registers (see the contract above). `api` is the api or a Promise of it;
  * options are createCache's (checked and mapped by mapOptions: TypeError before anything else); env is {location,
- * window, BroadcastChannel}, the page's or a test's. `module` says how the module arrives: {local, start} where
- * local tells whether the api is at hand without the network (loader.js prepareModule) and start() begins its
- * download.
+ * window, BroadcastChannel}, the page's or a test's. `module` says how the module arrives: {local, start, notes}
+ * where local tells whether the api is at hand without the network (loader.js prepareModule), start() begins its
+ * download, and notes are what to fix about how it is served (each becomes a `warning`).
  *
  * When local (the default), it resolves once the Go side has opened the cache, and rejects with api.open's error
  * unchanged (a TypeError for a bad option value, StorageUnavailableError); a module that cannot load leaves a cache
@@ -319,7 +322,7 @@ export class EtagCache extends EventTarget {
  * then stored. Events raised while opening are dispatched on the next task, after the caller's await has had the
  * chance to add listeners.
  */
-export async function openCache(api, options, env, module = { local: true, start: null }) {
+export async function openCache(api, options, env, module = { local: true, start: null, notes: [] }) {
   const loc = env.location;
   const open = mapOptions(options, loc && typeof loc.origin === 'string' ? loc.origin : undefined);
   const controls = {};
@@ -345,7 +348,7 @@ export async function openCache(api, options, env, module = { local: true, start
   };
   const opening = loading.then(
     (loaded) => callAsync(() => loaded.open(open)).then((handle) => {
-      controls.attach(handle);
+      controls.attach(handle, module.notes);
       settle.resolve();
     }),
     (err) => {

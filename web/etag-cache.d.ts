@@ -112,6 +112,8 @@ export type WarningCode =
   | 'broadcast-failed'
   /** The wasm module could not be loaded or opened: nothing is cached, gets go to the network. */
   | 'module-unavailable'
+  /** The module is not served as application/wasm: it compiles more slowly and the browser cannot keep its code. */
+  | 'wasm-mime-type'
   | (string & {});
 
 /** Detail of `warning`: a problem worth a developer's attention, e.g. ETag not exposed by CORS. */

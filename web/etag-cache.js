@@ -51,5 +51,5 @@ export async function createCache(options) {
   const wasmExecURL = moduleHref(options.wasmExecURL, new URL('./wasm_exec.js', import.meta.url));
   const load = prepareModule(wasmURL, wasmExecURL);
   const local = await load.local;
-  return openCache(load.api, options, pageEnv(), { local, start: load.start });
+  return openCache(load.api, options, pageEnv(), { local, start: load.start, notes: load.notes });
 }

@@ -59,30 +59,31 @@ function writeMarker(wasmURL) {
 
 /**
  * Compiles the module from a Response (or a Promise of one). It needs no import object, so it runs in parallel
- * with loading wasm_exec.js. A server that does not send Content-Type: application/wasm makes compileStreaming fail
- * with a TypeError; the bytes of the same response are then compiled the slower way, without a second download.
+ * with loading wasm_exec.js. compileStreaming needs `Content-Type: application/wasm` (it is also what lets the
+ * browser keep compiled code for later visits); a response served as anything else is compiled from its bytes
+ * instead -- the same response, no second download -- and a note for the page's `warning` is pushed on notes.
  */
-async function compile(wasmURL, response) {
+async function compile(wasmURL, response, notes) {
   const res = await response;
   if (!res.ok) throw namedError('EtagCacheError', `etag-cache: loading ${wasmURL} failed: HTTP ${res.status}`);
-  if (typeof WebAssembly.compileStreaming === 'function') {
-    const copy = res.clone();
-    try {
-      return await WebAssembly.compileStreaming(res);
-    } catch (err) {
-      if (!(err instanceof TypeError)) throw err;
-      return WebAssembly.compile(await copy.arrayBuffer());
-    }
+  const type = res.headers.get('Content-Type') || '';
+  if (typeof WebAssembly.compileStreaming === 'function' && /^application\/wasm\s*(;|$)/i.test(type)) {
+    return WebAssembly.compileStreaming(res);
   }
-  return WebAssembly.compile(await res.arrayBuffer());
+  const module = await WebAssembly.compile(await res.arrayBuffer());
+  if (typeof WebAssembly.compileStreaming === 'function') {
+    notes.push(`${wasmURL} is served as ${type ? JSON.stringify(type) : 'no Content-Type'}: serve it as ` +
+      '"application/wasm" so the browser compiles it while it downloads and keeps the compiled code');
+  }
+  return module;
 }
 
 /**
  * Runs the module with Go's runtime. The Go program registers its api by calling a global function whose name it
  * gets as argv[1]; the global is removed once it has (or once the program failed or exited before it did).
  */
-async function run(wasmURL, wasmExecURL, response) {
-  const compiled = compile(wasmURL, response);
+async function run(wasmURL, wasmExecURL, response, notes) {
+  const compiled = compile(wasmURL, response, notes);
   compiled.catch(() => {}); // observed below; this only keeps an early wasm_exec failure from leaving it unhandled
   if (typeof globalThis.Go !== 'function') await import(wasmExecURL);
   if (typeof globalThis.Go !== 'function') {
@@ -107,13 +108,15 @@ async function run(wasmURL, wasmExecURL, response) {
 
 /**
  * Prepares the load of the module at wasmURL (an absolute href) with the wasm_exec.js at wasmExecURL (imported only
- * when no Go class is defined yet). Returns {local, api, start}:
+ * when no Go class is defined yet). Returns {local, api, start, notes}:
  *   local: Promise<boolean>, whether the module came without the network (then the load is already under way);
  *   start(): begins the download of a module that is not local (idempotent; nothing to do when local). The
  *     download asks for low fetch priority;
  *   api: Promise of the api the program registers. It rejects with EtagCacheError when the file cannot be fetched,
  *     wasm_exec.js defines no Go, or the program exits before registering; with the platform's error (e.g. a
- *     WebAssembly.CompileError) otherwise.
+ *     WebAssembly.CompileError) otherwise;
+ *   notes: what a developer should fix about how the module is served, for `warning` events, filled by the time api
+ *     resolves.
  * Once per wasmURL: later calls share the first load; a failed load is forgotten, so that a later call tries again.
  */
 export function prepareModule(wasmURL, wasmExecURL) {
@@ -128,10 +131,11 @@ export function prepareModule(wasmURL, wasmExecURL) {
     local: probed.then((res) => res !== null),
     start: () => begin(),
     api: null,
+    notes: [],
   };
   load.api = probed
     .then((res) => res || started.then(() => fetch(wasmURL, { priority: 'low' })))
-    .then((response) => run(wasmURL, wasmExecURL, response));
+    .then((response) => run(wasmURL, wasmExecURL, response, load.notes));
   loads.set(wasmURL, load);
   load.api.then(
     () => {

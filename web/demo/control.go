@@ -62,7 +62,7 @@ func (s *server) handleControl(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if !s.module.set(in.Mode) {
-			writeJSON(w, http.StatusBadRequest, apiError{`mode must be "normal", "hold", "missing" or "html"`})
+			writeJSON(w, http.StatusBadRequest, apiError{`mode must be "normal", "hold", "missing", "html" or "octet"`})
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"mode": in.Mode})

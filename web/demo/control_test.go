@@ -161,6 +161,12 @@ func TestModuleControl(t *testing.T) {
 	assert.Contains(t, res.Header.Get("Content-Type"), "text/html")
 	assert.Contains(t, body, "<!doctype html>")
 
+	do(t, ts, "POST", "/api/_control/module", `{"mode":"octet"}`)
+	res, body = do(t, ts, "GET", "/etag-cache.wasm", "")
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Equal(t, "application/octet-stream", res.Header.Get("Content-Type"))
+	assert.Equal(t, "\x00asm\x01\x00\x00\x00", body)
+
 	do(t, ts, "POST", "/api/_control/module", `{"mode":"hold"}`)
 	got := make(chan int, 1)
 	go func() {
@@ -180,7 +186,7 @@ func TestModuleControl(t *testing.T) {
 
 	res, body = do(t, ts, "GET", "/api/_control/module", "")
 	require.Equal(t, http.StatusOK, res.StatusCode)
-	assert.JSONEq(t, `{"mode":"normal","requests":4}`, body)
+	assert.JSONEq(t, `{"mode":"normal","requests":5}`, body)
 	res, _ = do(t, ts, "POST", "/api/_control/module", `{"mode":"slow"}`)
 	assert.Equal(t, http.StatusBadRequest, res.StatusCode)
 }

@@ -13,7 +13,8 @@ import (
 //
 //	GET  /api/_control/module                 {"mode": m, "requests": n}
 //	POST /api/_control/module {"mode": m}     m: "normal", "hold" (wait until the mode changes), "missing" (404),
-//	                                          "html" (200 text/html)
+//	                                          "html" (200 text/html), "octet" (the module as
+//	                                          application/octet-stream, as a misconfigured server sends it)
 type moduleControl struct {
 	mu       sync.Mutex
 	mode     string
@@ -23,7 +24,7 @@ type moduleControl struct {
 
 func (m *moduleControl) set(mode string) bool {
 	switch mode {
-	case "normal", "hold", "missing", "html":
+	case "normal", "hold", "missing", "html", "octet":
 	default:
 		return false
 	}
@@ -72,8 +73,25 @@ func (m *moduleControl) wrap(next http.Handler) http.Handler {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.Header().Set("Cache-Control", "no-cache")
 			_, _ = w.Write([]byte("<!doctype html><title>app</title><p>the app shell</p>\n"))
+		case "octet":
+			next.ServeHTTP(octetWriter{w}, r)
 		default:
 			next.ServeHTTP(w, r)
 		}
 	})
+}
+
+// octetWriter sends whatever it serves as application/octet-stream.
+type octetWriter struct{ http.ResponseWriter }
+
+func (o octetWriter) WriteHeader(code int) {
+	o.Header().Set("Content-Type", "application/octet-stream")
+	o.ResponseWriter.WriteHeader(code)
+}
+
+func (o octetWriter) Write(p []byte) (int, error) {
+	if o.Header().Get("Content-Type") != "application/octet-stream" {
+		o.WriteHeader(http.StatusOK)
+	}
+	return o.ResponseWriter.Write(p)
 }

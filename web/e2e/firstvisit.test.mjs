@@ -155,3 +155,19 @@ async function waitUntil(cond, what, timeout = 20000) {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+test('a module served with the wrong MIME type still loads, from one download, with one warning naming the fix',
+  T, async () => {
+    await setModule('octet');
+    const { page, pageErrors } = await blankPage();
+    await openCache(page);
+    assert.equal((await get(page)).source, 'network');
+    await page.evaluate(() => window.__cache.ready);
+    assert.equal(await page.evaluate(() => window.__cache.storage), 'indexeddb');
+    const warnings = await page.evaluate(() => window.__events.filter((e) => e.type === 'warning'));
+    assert.equal(warnings.length, 1, JSON.stringify(warnings));
+    assert.equal(warnings[0].code, 'wasm-mime-type');
+    assert.match(warnings[0].message, /application\/octet-stream.*application\/wasm/);
+    assert.equal((await moduleState()).requests, 1, 'one download');
+    assert.deepEqual(pageErrors, []);
+  });
