@@ -54,7 +54,7 @@ func Retained(n int) {
 		return
 	}
 	if after == nil {
-		after = afterTask
+		after = AfterTask
 	}
 	after(collectNow)
 }
@@ -78,9 +78,11 @@ var (
 	taskMu   sync.Mutex
 )
 
-// afterTask runs f after the current JavaScript task (setTimeout 0), through
-// one js.Func made once.
-func afterTask(f func()) {
+// AfterTask runs f after the current JavaScript task (setTimeout 0), on the
+// event loop's goroutine (f must not block), through one js.Func made once:
+// no js.Func is created or released per call. Calls made within one task
+// share one setTimeout and run in order.
+func AfterTask(f func()) {
 	taskOnce.Do(func() {
 		taskFunc = js.FuncOf(func(js.Value, []js.Value) any {
 			taskMu.Lock()
