@@ -22,7 +22,7 @@ func ExampleNewMemory() {
 	}
 	defer store.Close()
 
-	key, url, _ := cache.Key("student-42", "GET", "https://api.example.edu:443/grades#latest")
+	key, url, _ := store.Key("student-42", "GET", "https://api.example.edu:443/grades#latest")
 	_, err = store.Put(ctx, &cache.Entry{
 		Key: key, URL: url, Method: "GET", Namespace: "student-42", AppVersion: "2025.03",
 		ETag: `W/"7f3a"`, Status: 200, StoredAt: now, ValidatedAt: now,

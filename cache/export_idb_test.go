@@ -17,6 +17,7 @@ import (
 func FailNextPuts(n int) (restore func()) {
 	var left atomic.Int32
 	left.Store(int32(n))
+	testHookSpace = func() (int64, int64, bool) { return 0, 0, false } // unknown: evict 1, 4, 16
 	testHookPut = func(tx *idb.Transaction) error {
 		if left.Add(-1) < 0 {
 			return nil
@@ -25,5 +26,5 @@ func FailNextPuts(n int) (restore func()) {
 		ex := js.Global().Get("DOMException").New("test hook: quota exceeded", "QuotaExceededError")
 		return jsutil.ErrorFrom(ex)
 	}
-	return func() { testHookPut = nil }
+	return func() { testHookPut, testHookSpace = nil, nil }
 }

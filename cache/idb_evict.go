@@ -5,6 +5,7 @@ package cache
 import (
 	"context"
 	"syscall/js"
+	"time"
 
 	"github.com/hack-pad/go-indexeddb/idb"
 )
@@ -15,20 +16,29 @@ import (
 // the cursor's success callback, so it must only issue requests, never await.
 func walk(ctx context.Context, entries *idb.ObjectStore, index string, rng *idb.KeyRange,
 	visit func(key string, rec js.Value) (del, stop bool)) error {
-	idx, err := entries.Index(index)
-	if err != nil {
-		return err
-	}
 	var req *idb.CursorWithValueRequest
-	if rng == nil {
-		req, err = idx.OpenCursor(idb.CursorNext)
+	var err error
+	if index == "" {
+		if rng == nil {
+			req, err = entries.OpenCursor(idb.CursorNext)
+		} else {
+			req, err = entries.OpenCursorRange(rng, idb.CursorNext)
+		}
 	} else {
-		req, err = idx.OpenCursorRange(rng, idb.CursorNext)
+		var idx *idb.Index
+		if idx, err = entries.Index(index); err != nil {
+			return err
+		}
+		if rng == nil {
+			req, err = idx.OpenCursor(idb.CursorNext)
+		} else {
+			req, err = idx.OpenCursorRange(rng, idb.CursorNext)
+		}
 	}
 	if err != nil {
 		return err
 	}
-	return req.Iter(ctx, func(c *idb.CursorWithValue) error {
+	err = req.Iter(ctx, func(c *idb.CursorWithValue) error {
 		pk, err := c.PrimaryKey()
 		if err != nil {
 			return err
@@ -52,124 +62,75 @@ func walk(ctx context.Context, entries *idb.ObjectStore, index string, rng *idb.
 		}
 		return nil
 	})
-}
-
-// readBytes reads the byte total from the meta store; 0 when absent or
-// unreadable.
-func readBytes(ctx context.Context, meta *idb.ObjectStore) (int64, error) {
-	req, err := meta.Get(js.ValueOf(totalsKey))
-	if err != nil {
-		return 0, err
+	if err == nil {
+		err = ctx.Err() // Iter, too, returns nil when ctx ends first
 	}
-	v, err := req.Await(ctx)
-	if err != nil {
-		return 0, err
-	}
-	return totalBytes(v), nil
-}
-
-// totalBytes reads the byte total from the meta record v; a missing or
-// malformed record counts as 0.
-func totalBytes(v js.Value) int64 { return countField(v, "bytes") }
-
-// writeBytes issues the write of the byte total (never below zero).
-func writeBytes(meta *idb.ObjectStore, bytes int64) error {
-	if bytes < 0 {
-		bytes = 0
-	}
-	_, err := meta.PutKey(js.ValueOf(totalsKey), js.ValueOf(map[string]any{"bytes": float64(bytes)}))
 	return err
 }
 
-// addBytes adds delta to the byte total within the caller's transaction.
-func addBytes(ctx context.Context, meta *idb.ObjectStore, delta int64) error {
-	if delta == 0 {
-		return nil
-	}
-	b, err := readBytes(ctx, meta)
-	if err != nil {
-		return err
-	}
-	return writeBytes(meta, b+delta)
-}
-
-// evictOldest deletes up to n least-recently-validated entries other than
-// keep, after a QuotaExceededError.
-func (s *IDBStore) evictOldest(ctx context.Context, db *idb.Database, keep string, n int) ([]Eviction, error) {
-	tx, entries, meta, err := stores(db, idb.TransactionReadWrite, true)
-	if err != nil {
-		return nil, err
-	}
+// evictOldest deletes least-recently-validated entries other than keep until
+// at least need bytes are freed (or, with need <= 0, up to n entries), after
+// a QuotaExceededError.
+func (s *IDBStore) evictOldest(ctx context.Context, keep string, need int64, n int) ([]Eviction, error) {
 	var evs []Eviction
-	var freed int64
-	err = walk(ctx, entries, byValidated, nil, func(k string, rec js.Value) (del, stop bool) {
-		if k == keep {
-			return false, false
+	err := s.do(ctx, "evict", keep, idb.TransactionReadWrite, true, func(ctx context.Context, t *txn) error {
+		evs = nil
+		var freed int64
+		err := walk(ctx, t.entries, byValidated, nil, func(k string, rec js.Value) (del, stop bool) {
+			if k == keep {
+				return false, false
+			}
+			evs = append(evs, recordEviction(k, rec, ReasonQuota))
+			freed += recordSize(rec)
+			if need > 0 {
+				return true, freed >= need
+			}
+			return true, len(evs) >= n
+		})
+		if err != nil || len(evs) == 0 {
+			return err
 		}
-		evs = append(evs, recordEviction(k, rec, ReasonQuota))
-		freed += recordSize(rec)
-		return true, len(evs) >= n
+		return t.addBytes(ctx, -freed)
 	})
 	if err != nil {
 		return nil, err
 	}
-	if len(evs) == 0 {
-		return nil, nil
-	}
-	if err := addBytes(ctx, meta, -freed); err != nil {
-		return nil, err
-	}
-	return evs, commit(ctx, tx)
+	return evs, nil
 }
 
-// Clear removes every entry of namespace, through the namespace index, and
-// returns how many there were.
+// Clear removes every entry of namespace, of every app version -- the key
+// range that starts with KeyPrefix(namespace), exactly what the namespace's
+// reads can reach -- and returns how many there were.
 func (s *IDBStore) Clear(ctx context.Context, namespace string) (int, error) {
 	var n int
-	err := s.do(ctx, "clear", namespace, func(ctx context.Context, db *idb.Database) error {
+	err := s.do(ctx, "clear", namespace, idb.TransactionReadWrite, true, func(ctx context.Context, t *txn) error {
 		n = 0
-		tx, entries, meta, err := stores(db, idb.TransactionReadWrite, true)
-		if err != nil {
-			return err
-		}
-		rng, err := idb.NewKeyRangeOnly(js.ValueOf(namespace))
+		prefix := KeyPrefix(namespace)
+		rng, err := idb.NewKeyRangeBound(js.ValueOf(prefix), js.ValueOf(prefix+"\uffff"), false, false)
 		if err != nil {
 			return err
 		}
 		var freed int64
-		err = walk(ctx, entries, byNamespace, rng, func(_ string, rec js.Value) (del, stop bool) {
+		err = walk(ctx, t.entries, "", rng, func(_ string, rec js.Value) (del, stop bool) {
 			n++
 			freed += recordSize(rec)
 			return true, false
 		})
-		if err != nil {
+		if err != nil || n == 0 {
 			return err
 		}
-		if n == 0 {
-			return nil
-		}
-		if err := addBytes(ctx, meta, -freed); err != nil {
-			return err
-		}
-		return commit(ctx, tx)
+		return t.addBytes(ctx, -freed)
 	})
 	return n, err
 }
 
 // ClearAll removes every entry.
 func (s *IDBStore) ClearAll(ctx context.Context) error {
-	return s.do(ctx, "clear all", "", func(ctx context.Context, db *idb.Database) error {
-		tx, entries, meta, err := stores(db, idb.TransactionReadWrite, true)
-		if err != nil {
+	return s.do(ctx, "clear all", "", idb.TransactionReadWrite, true, func(ctx context.Context, t *txn) error {
+		if _, err := t.entries.Clear(); err != nil {
 			return err
 		}
-		if _, err := entries.Clear(); err != nil {
-			return err
-		}
-		if err := writeBytes(meta, 0); err != nil {
-			return err
-		}
-		return commit(ctx, tx)
+		return t.setBytes(0, float64(s.opts.Now().UnixMilli()))
 	})
 }
 
@@ -177,38 +138,40 @@ func (s *IDBStore) ClearAll(ctx context.Context) error {
 // byte total this package keeps alongside them.
 func (s *IDBStore) Stats(ctx context.Context) (Stats, error) {
 	var st Stats
-	err := s.do(ctx, "stats", "", func(ctx context.Context, db *idb.Database) error {
-		_, entries, meta, err := stores(db, idb.TransactionReadOnly, true)
+	err := s.do(ctx, "stats", "", idb.TransactionReadOnly, true, func(ctx context.Context, t *txn) error {
+		n, err := t.count(ctx)
 		if err != nil {
 			return err
 		}
-		req, err := entries.Count()
-		if err != nil {
-			return err
-		}
-		n, err := req.Await(ctx)
-		if err != nil {
-			return err
-		}
-		b, err := readBytes(ctx, meta)
-		st = Stats{Entries: int(n), Bytes: b}
+		b, err := t.bytes(ctx)
+		st = Stats{Entries: n, Bytes: b}
 		return err
 	})
 	return st, err
 }
 
-// Sweep deletes every other-version entry (two ranges of the version index:
-// below and above the current version) and every expired one (the
-// validatedAt index up to now - TTL, inclusive), in one transaction that
-// visits only the entries it deletes, and returns them.
+// recountEvery is how often the start-up sweep recounts the byte total from
+// the records' sizes: a walk of the size index (no bodies read), one JS <-> Go
+// hop a record, so not on every page load of a large cache.
+const recountEvery = 24 * time.Hour
+
+// Sweep deletes every entry of the store's app version past its TTL (the
+// validatedAt index up to now - TTL, inclusive) and every entry of an app
+// version no open store uses (two ranges of the version index: below and
+// above the current version; what is in use is what the Web Locks of the
+// database's stores say, and where they are unavailable every other version
+// goes), in one transaction that visits only the entries it deletes, and
+// returns them. Once a day it also recounts the byte total from the
+// records' sizes, repairing it if anything (another program, a bug) made it
+// drift.
 func (s *IDBStore) Sweep(ctx context.Context) ([]Eviction, error) {
+	inUse, known := versionsInUse(ctx, s.opts.DBName)
+	if !known {
+		inUse = map[string]bool{}
+	}
 	var evs []Eviction
-	err := s.do(ctx, "sweep", "", func(ctx context.Context, db *idb.Database) error {
+	err := s.do(ctx, "sweep", "", idb.TransactionReadWrite, true, func(ctx context.Context, t *txn) error {
 		evs = nil
-		tx, entries, meta, err := stores(db, idb.TransactionReadWrite, true)
-		if err != nil {
-			return err
-		}
 		ver := js.ValueOf(s.opts.AppVersion)
 		below, err := idb.NewKeyRangeUpperBound(ver, true)
 		if err != nil {
@@ -218,7 +181,12 @@ func (s *IDBStore) Sweep(ctx context.Context) ([]Eviction, error) {
 		if err != nil {
 			return err
 		}
-		expired, err := idb.NewKeyRangeUpperBound(js.ValueOf(float64(expiryBoundMillis(s.opts.Now(), s.opts.TTL))), false)
+		now := s.opts.Now()
+		expired, err := idb.NewKeyRangeUpperBound(js.ValueOf(float64(expiryBoundMillis(now, s.opts.TTL))), false)
+		if err != nil {
+			return err
+		}
+		totals, err := t.totals(ctx)
 		if err != nil {
 			return err
 		}
@@ -228,7 +196,14 @@ func (s *IDBStore) Sweep(ctx context.Context) ([]Eviction, error) {
 			rng   *idb.KeyRange
 			r     Reason
 		}{{byVersion, below, ReasonVersion}, {byVersion, above, ReasonVersion}, {byValidated, expired, ReasonTTL}} {
-			err := walk(ctx, entries, pass.index, pass.rng, func(k string, rec js.Value) (del, stop bool) {
+			err := walk(ctx, t.entries, pass.index, pass.rng, func(k string, rec js.Value) (del, stop bool) {
+				v := rec.Get("version")
+				if pass.r == ReasonVersion && v.Type() == js.TypeString && inUse[v.String()] {
+					return false, false // a tab of that release is open
+				}
+				if pass.r == ReasonTTL && (v.Type() != js.TypeString || v.String() != s.opts.AppVersion) {
+					return false, false // another version's entries expire by that version's TTL
+				}
 				evs = append(evs, recordEviction(k, rec, pass.r))
 				freed += recordSize(rec)
 				return true, false
@@ -237,13 +212,44 @@ func (s *IDBStore) Sweep(ctx context.Context) ([]Eviction, error) {
 				return err
 			}
 		}
-		if len(evs) == 0 {
-			return nil
+		bytes := countField(totals, "bytes") - freed
+		recounted := float64(countField(totals, "recountedAt"))
+		if now.Sub(time.UnixMilli(int64(recounted))) >= recountEvery {
+			if bytes, err = recount(ctx, t.entries); err != nil {
+				return err
+			}
+			recounted = float64(now.UnixMilli())
 		}
-		if err := addBytes(ctx, meta, -freed); err != nil {
+		return t.setBytes(bytes, recounted)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return evs, nil
+}
+
+// recount sums the sizes of every record through the size index's keys,
+// reading no record.
+func recount(ctx context.Context, entries *idb.ObjectStore) (int64, error) {
+	idx, err := entries.Index(bySize)
+	if err != nil {
+		return 0, err
+	}
+	req, err := idx.OpenKeyCursor(idb.CursorNext)
+	if err != nil {
+		return 0, err
+	}
+	var sum int64
+	err = req.Iter(ctx, func(c *idb.Cursor) error {
+		k, err := c.Key()
+		if err != nil {
 			return err
 		}
-		return commit(ctx, tx)
+		sum += countValue(k)
+		return nil
 	})
-	return evs, err
+	if err == nil {
+		err = ctx.Err()
+	}
+	return sum, err
 }

@@ -4,59 +4,13 @@ package cache
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"syscall/js"
 
 	"github.com/hack-pad/go-indexeddb/idb"
 )
 
-// stores opens a transaction on the entries store (and the meta store when
-// withMeta) and returns the stores.
-func stores(db *idb.Database, mode idb.TransactionMode, withMeta bool) (tx *idb.Transaction, entries, meta *idb.ObjectStore, err error) {
-	if withMeta {
-		tx, err = db.Transaction(mode, entriesStore, metaStore)
-	} else {
-		tx, err = db.Transaction(mode, entriesStore)
-	}
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("%w: %w", errNoTransaction, err)
-	}
-	if entries, err = tx.ObjectStore(entriesStore); err != nil {
-		return nil, nil, nil, err
-	}
-	if withMeta {
-		if meta, err = tx.ObjectStore(metaStore); err != nil {
-			return nil, nil, nil, err
-		}
-	}
-	return tx, entries, meta, nil
-}
-
-// errNoTransaction marks a failure to start a transaction: on an open
-// connection that means it was closed under us (Chromium throws a plain
-// Error, "The database connection is closing", not a named DOMException).
-var errNoTransaction = errors.New("cannot start a transaction")
-
-// getRecord reads the record under key; undefined when there is none.
-func getRecord(ctx context.Context, entries *idb.ObjectStore, key string) (js.Value, error) {
-	req, err := entries.Get(js.ValueOf(key))
-	if err != nil {
-		return js.Undefined(), err
-	}
-	return req.Await(ctx)
-}
-
-// commit ends a readwrite transaction and waits for it to be durable. It
-// must follow the last request without any other wait in between.
-func commit(ctx context.Context, tx *idb.Transaction) error {
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	return tx.Await(ctx)
-}
-
-// judge decodes rec and applies the policy: the entry, or why it must go.
+// judge decodes rec and applies the policy: the entry, or why it may not be
+// served.
 func (s *IDBStore) judge(key string, rec js.Value) (*Entry, Reason) {
 	e, err := decodeRecord(key, rec)
 	if err != nil {
@@ -82,17 +36,43 @@ func (s *IDBStore) Judge(key string, rec js.Value) (*Entry, Reason) {
 }
 
 // Get returns the entry stored under key; its Body is a *JSBody over the
-// stored ArrayBuffer (no copy into Go). A miss is a *MissError; an expired,
-// other-version or undecodable record is deleted and the miss says so.
+// stored ArrayBuffer (no copy into Go). A miss is a *MissError: an expired or
+// undecodable record is deleted and the miss says so; a record of another app
+// version is left alone.
 func (s *IDBStore) Get(ctx context.Context, key string) (*Entry, error) {
 	var out *Entry
-	err := s.do(ctx, "get", key, func(ctx context.Context, db *idb.Database) error {
-		out = nil
-		_, entries, _, err := stores(db, idb.TransactionReadOnly, false)
+	var reason Reason
+	err := s.do(ctx, "get", key, idb.TransactionReadOnly, false, func(ctx context.Context, t *txn) error {
+		rec, err := t.get(ctx, key)
 		if err != nil {
 			return err
 		}
-		rec, err := getRecord(ctx, entries, key)
+		if rec.IsUndefined() {
+			return &MissError{Key: key, Reason: ReasonAbsent}
+		}
+		out, reason = s.judge(key, rec)
+		return nil
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case reason == "":
+		return out, nil
+	case reason == ReasonVersion:
+		return nil, &MissError{Key: key, Reason: reason}
+	}
+	return s.evictBad(ctx, key)
+}
+
+// evictBad deletes the record under key if, read again in a readwrite
+// transaction, it still must not be served (another tab may have replaced
+// it meanwhile, then it is returned).
+func (s *IDBStore) evictBad(ctx context.Context, key string) (*Entry, error) {
+	var out *Entry
+	var miss *MissError
+	err := s.do(ctx, "evict", key, idb.TransactionReadWrite, true, func(ctx context.Context, t *txn) error {
+		out, miss = nil, nil
+		rec, err := t.get(ctx, key)
 		if err != nil {
 			return err
 		}
@@ -100,63 +80,47 @@ func (s *IDBStore) Get(ctx context.Context, key string) (*Entry, error) {
 			return &MissError{Key: key, Reason: ReasonAbsent}
 		}
 		e, r := s.judge(key, rec)
-		if r == "" {
+		switch r {
+		case "":
 			out = e
 			return nil
+		case ReasonVersion:
+			miss = &MissError{Key: key, Reason: r}
+			return nil
 		}
-		out, err = s.evictBad(ctx, db, key)
-		return err
+		ev, err := deleteRecord(ctx, t, key, rec, r)
+		if err != nil {
+			return err
+		}
+		miss = &MissError{Key: key, Reason: r, Evicted: &ev}
+		return nil
 	})
-	return out, err
-}
-
-// evictBad deletes the record under key if, read again in a readwrite
-// transaction, it still must not be served (another tab may have replaced
-// it meanwhile, then it is returned).
-func (s *IDBStore) evictBad(ctx context.Context, db *idb.Database, key string) (*Entry, error) {
-	tx, entries, meta, err := stores(db, idb.TransactionReadWrite, true)
 	if err != nil {
 		return nil, err
 	}
-	rec, err := getRecord(ctx, entries, key)
-	if err != nil {
-		return nil, err
+	if miss != nil {
+		return nil, miss
 	}
-	if rec.IsUndefined() {
-		return nil, &MissError{Key: key, Reason: ReasonAbsent}
-	}
-	e, r := s.judge(key, rec)
-	if r == "" {
-		return e, nil
-	}
-	ev, err := deleteRecord(ctx, entries, meta, key, rec, r)
-	if err != nil {
-		return nil, err
-	}
-	if err := commit(ctx, tx); err != nil {
-		return nil, err
-	}
-	return nil, &MissError{Key: key, Reason: r, Evicted: &ev}
+	return out, nil
 }
 
 // deleteRecord deletes rec, stored under key, and takes its size off the
-// byte total, within the caller's transaction.
-func deleteRecord(ctx context.Context, entries, meta *idb.ObjectStore, key string, rec js.Value, r Reason) (Eviction, error) {
-	if _, err := entries.Delete(js.ValueOf(key)); err != nil {
+// byte total, within t.
+func deleteRecord(ctx context.Context, t *txn, key string, rec js.Value, r Reason) (Eviction, error) {
+	if _, err := t.entries.Delete(js.ValueOf(key)); err != nil {
 		return Eviction{}, err
 	}
-	return recordEviction(key, rec, r), addBytes(ctx, meta, -recordSize(rec))
+	return recordEviction(key, rec, r), t.addBytes(ctx, -recordSize(rec))
 }
 
 // Put stores e under e.Key, replacing what was there, then evicts
 // least-recently-validated entries (never e) until MaxEntries and MaxBytes
-// hold, all in one transaction. e must carry a key; it is stored under the
-// store's AppVersion (naming another one is an error); an entry larger than MaxBytes alone is ErrTooLarge and nothing
-// changes. A *JSBody is stored as is; other bodies are copied into a new
-// ArrayBuffer. When the browser refuses the write (QuotaExceededError) Put
-// evicts 1, then 4, then 16 least-recently-validated entries, retrying after
-// each; then it gives up with ErrQuota. The evictions made are returned even
-// with an error, so they can be reported.
+// hold, all in one transaction. e must carry the key of its namespace,
+// method and URL; it is stored under the store's AppVersion (naming another
+// one is an error); an entry larger than MaxBytes alone is ErrTooLarge and
+// nothing changes. A *JSBody is stored as is; other bodies are copied into a
+// new ArrayBuffer. When the browser refuses the write for lack of space, see
+// putWithQuota.
 func (s *IDBStore) Put(ctx context.Context, e *Entry) ([]Eviction, error) {
 	if err := s.opts.checkPut(e); err != nil {
 		return nil, err
@@ -164,79 +128,68 @@ func (s *IDBStore) Put(ctx context.Context, e *Entry) ([]Eviction, error) {
 	rec, size := encodeRecord(e, s.opts.AppVersion)
 	put := func() ([]Eviction, error) {
 		var evs []Eviction
-		err := s.do(ctx, "put", e.Key, func(ctx context.Context, db *idb.Database) (err error) {
-			evs, err = s.putOnce(ctx, db, e.Key, rec, size)
+		err := s.do(ctx, "put", e.Key, idb.TransactionReadWrite, true, func(ctx context.Context, t *txn) (err error) {
+			evs, err = s.putOnce(ctx, t, e.Key, rec, size)
 			return err
 		})
 		return evs, err
 	}
-	evict := func(n int) ([]Eviction, error) {
-		var evs []Eviction
-		err := s.do(ctx, "evict", e.Key, func(ctx context.Context, db *idb.Database) (err error) {
-			evs, err = s.evictOldest(ctx, db, e.Key, n)
-			return err
-		})
-		return evs, err
-	}
-	return putWithQuotaRetry(ctx, e.Key, put, evict, isQuota)
+	return s.putWithQuota(ctx, e.Key, size, put)
 }
 
-// putOnce is one attempt of Put: one readwrite transaction that reads the old
-// record's size and the totals, writes the record, evicts for capacity and
-// writes the new byte total.
-func (s *IDBStore) putOnce(ctx context.Context, db *idb.Database, key string, rec js.Value, size int64) ([]Eviction, error) {
-	tx, entries, meta, err := stores(db, idb.TransactionReadWrite, true)
-	if err != nil {
-		return nil, err
-	}
+// putOnce is one attempt of Put within t: it reads the old record's size and
+// the totals, writes the record, evicts for capacity and writes the new byte
+// total.
+func (s *IDBStore) putOnce(ctx context.Context, t *txn, key string, rec js.Value, size int64) ([]Eviction, error) {
 	// The reads are issued together and awaited after: one round trip to
-	// IndexedDB, not three. count() may walk the whole store, so it
-	// is only asked for when MaxEntries needs it.
-	oldReq, err := entries.Get(js.ValueOf(key))
+	// IndexedDB, not three. count() may walk the whole store, so it is only
+	// asked for when MaxEntries needs it.
+	oldReq, err := t.entries.Get(js.ValueOf(key))
 	if err != nil {
 		return nil, err
 	}
 	var countReq *idb.UintRequest
 	if s.opts.MaxEntries > 0 {
-		if countReq, err = entries.Count(); err != nil {
+		if countReq, err = t.entries.Count(); err != nil {
 			return nil, err
 		}
 	}
-	totalsReq, err := meta.Get(js.ValueOf(totalsKey))
+	totalsReq, err := t.meta.Get(js.ValueOf(totalsKey))
 	if err != nil {
 		return nil, err
 	}
-	old, err := oldReq.Await(ctx)
+	old, err := await(ctx, oldReq)
 	if err != nil {
 		return nil, err
 	}
-	var count uint
+	n := 0 // without MaxEntries overCapacity ignores it
 	if countReq != nil {
-		if count, err = countReq.Await(ctx); err != nil {
+		c, err := await(ctx, countReq.Request)
+		if err != nil {
 			return nil, err
 		}
+		n = c.Int()
 	}
-	totals, err := totalsReq.Await(ctx)
+	totals, err := await(ctx, totalsReq)
 	if err != nil {
 		return nil, err
 	}
-	bytes := totalBytes(totals)
-	if _, err := entries.PutKey(js.ValueOf(key), rec); err != nil {
+	bytes := countField(totals, "bytes")
+	if _, err := t.entries.PutKey(js.ValueOf(key), rec); err != nil {
 		return nil, err
 	}
 	if testHookPut != nil {
-		if err := testHookPut(tx); err != nil {
+		if err := testHookPut(t.tx); err != nil {
 			return nil, err
 		}
 	}
-	n := int(count) // 0 without MaxEntries, where overCapacity ignores it
 	if old.IsUndefined() {
 		n++
 	}
 	bytes += size - recordSize(old)
 	var evs []Eviction
 	if s.opts.overCapacity(n, bytes) {
-		err = walk(ctx, entries, byValidated, nil, func(k string, rec js.Value) (del, stop bool) {
+		err = walk(ctx, t.entries, byValidated, nil, func(k string, rec js.Value) (del, stop bool) {
 			if k == key {
 				return false, false
 			}
@@ -249,13 +202,7 @@ func (s *IDBStore) putOnce(ctx context.Context, db *idb.Database, key string, re
 			return nil, err
 		}
 	}
-	if err := writeBytes(meta, bytes); err != nil {
-		return nil, err
-	}
-	if err := commit(ctx, tx); err != nil {
-		return nil, err
-	}
-	return evs, nil
+	return evs, t.setBytes(bytes, float64(countField(totals, "recountedAt")))
 }
 
 // testHookPut, when set (by tests only), runs inside every put's transaction
@@ -266,17 +213,15 @@ var testHookPut func(tx *idb.Transaction) error
 // Touch applies a 304's revalidation to the entry under key, in one readwrite
 // transaction that never copies the body out of JavaScript, and returns the
 // updated entry. Body and content headers stay. An entry past its TTL is
-// refreshed too (the server just confirmed it); one of another app version
-// or one that does not decode is deleted and reported as a miss. A missing
-// key is a *MissError.
+// refreshed too (the server just confirmed it); one that does not decode is
+// deleted and reported as a miss; one of another app version is a miss that
+// leaves it alone. A missing key is a *MissError.
 func (s *IDBStore) Touch(ctx context.Context, key string, r Revalidation) (*Entry, error) {
 	var out *Entry
-	err := s.do(ctx, "touch", key, func(ctx context.Context, db *idb.Database) error {
-		tx, entries, meta, err := stores(db, idb.TransactionReadWrite, true)
-		if err != nil {
-			return err
-		}
-		rec, err := getRecord(ctx, entries, key)
+	var miss *MissError
+	err := s.do(ctx, "touch", key, idb.TransactionReadWrite, true, func(ctx context.Context, t *txn) error {
+		out, miss = nil, nil
+		rec, err := t.get(ctx, key)
 		if err != nil {
 			return err
 		}
@@ -284,54 +229,49 @@ func (s *IDBStore) Touch(ctx context.Context, key string, r Revalidation) (*Entr
 			return &MissError{Key: key, Reason: ReasonAbsent}
 		}
 		e, derr := decodeRecord(key, rec)
-		reason := ReasonCorrupt
-		if derr == nil && e.AppVersion != s.opts.AppVersion {
-			reason = ReasonVersion
-		}
-		if derr != nil || reason == ReasonVersion {
-			ev, err := deleteRecord(ctx, entries, meta, key, rec, reason)
+		switch {
+		case derr != nil:
+			ev, err := deleteRecord(ctx, t, key, rec, ReasonCorrupt)
 			if err != nil {
 				return err
 			}
-			if err := commit(ctx, tx); err != nil {
-				return err
-			}
-			return &MissError{Key: key, Reason: reason, Evicted: &ev}
+			miss = &MissError{Key: key, Reason: ReasonCorrupt, Evicted: &ev}
+			return nil
+		case e.AppVersion != s.opts.AppVersion:
+			miss = &MissError{Key: key, Reason: ReasonVersion}
+			return nil
 		}
 		r.apply(e, s.opts.Now())
 		rec.Set("validatedAt", float64(floorMillis(e.ValidatedAt)))
 		rec.Set("meta", metaOf(e, e.AppVersion).encode())
-		if _, err := entries.PutKey(js.ValueOf(key), rec); err != nil {
-			return err
-		}
-		if err := commit(ctx, tx); err != nil {
+		if _, err := t.entries.PutKey(js.ValueOf(key), rec); err != nil {
 			return err
 		}
 		out = e
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	if miss != nil {
+		return nil, miss
+	}
+	return out, nil
 }
 
 // Delete removes the entry under key and reports whether there was one.
 func (s *IDBStore) Delete(ctx context.Context, key string) (bool, error) {
 	var found bool
-	err := s.do(ctx, "delete", key, func(ctx context.Context, db *idb.Database) error {
-		tx, entries, meta, err := stores(db, idb.TransactionReadWrite, true)
-		if err != nil {
-			return err
-		}
-		rec, err := getRecord(ctx, entries, key)
+	err := s.do(ctx, "delete", key, idb.TransactionReadWrite, true, func(ctx context.Context, t *txn) error {
+		rec, err := t.get(ctx, key)
 		if err != nil {
 			return err
 		}
 		if found = !rec.IsUndefined(); !found {
 			return nil
 		}
-		if _, err := deleteRecord(ctx, entries, meta, key, rec, ReasonManual); err != nil {
-			return err
-		}
-		return commit(ctx, tx)
+		_, err = deleteRecord(ctx, t, key, rec, ReasonManual)
+		return err
 	})
 	return found, err
 }

@@ -14,8 +14,10 @@ import (
 // recordSchema is the "schema" field of every record this package writes.
 // A record with another value does not decode (ReasonCorrupt) and is
 // replaced on the next fetch. Schema 1 kept every field as its own property;
-// schema 2 moves what only Go reads into one JSON string (see meta).
-const recordSchema = 2
+// schema 2 moved what only Go reads into one JSON string (see meta); schema 3
+// keys records by app version too and drops the namespace property (the key
+// range of a namespace replaces its index).
+const recordSchema = 3
 
 // errCorrupt marks a stored record that does not decode.
 var errCorrupt = errors.New("corrupt record")
@@ -23,16 +25,15 @@ var errCorrupt = errors.New("corrupt record")
 // encodeRecord turns e into the plain JS object stored under e.Key, with the
 // store's app version:
 //
-//	{schema: 2, ns, version, validatedAt, size, meta: "<JSON>", body: ArrayBuffer}
+//	{schema: 3, version, validatedAt, size, meta: "<JSON>", body: ArrayBuffer}
 //
-// ns, version and validatedAt are what the indexes need; meta holds the
+// version, validatedAt and size are what the indexes need; meta holds the
 // rest (see meta), key, namespace and version included.
 func encodeRecord(e *Entry, version string) (rec js.Value, size int64) {
 	body := bodyBuffer(e.Body)
 	size = int64(body.Get("byteLength").Int())
 	rec = js.Global().Get("Object").New()
 	rec.Set("schema", recordSchema)
-	rec.Set("ns", e.Namespace)
 	rec.Set("version", version)
 	rec.Set("validatedAt", float64(floorMillis(e.ValidatedAt)))
 	rec.Set("size", float64(size))
@@ -43,9 +44,11 @@ func encodeRecord(e *Entry, version string) (rec js.Value, size int64) {
 
 // decodeRecord turns a stored record read under key back into an Entry whose
 // Body is a *JSBody over the stored ArrayBuffer. A missing field, a wrong
-// type, a meta that does not decode or names another key, or a body that is
-// not an ArrayBuffer of the recorded size is an error wrapping errCorrupt;
-// it never panics. It reads four properties of the record and one string.
+// type, a meta that does not decode, identity fields that do not all agree
+// with key (the meta's key, namespace, version, method and URL, and the
+// record's version), or a body that is not an ArrayBuffer of the recorded
+// size is an error wrapping errCorrupt; it never panics. It reads five
+// properties of the record, two of them strings.
 func decodeRecord(key string, rec js.Value) (e *Entry, err error) {
 	if perr := jsutil.Safely(func() error {
 		e, err = decodeFields(key, rec)
@@ -74,6 +77,13 @@ func decodeFields(key string, rec js.Value) (*Entry, error) {
 	}
 	if m.Key != key {
 		return nil, fmt.Errorf("%w: meta names key %q, stored under %q", errCorrupt, m.Key, key)
+	}
+	if joinKey(m.Namespace, m.Version, m.Method, m.URL) != key {
+		return nil, fmt.Errorf("%w: namespace %q, version %q, method %q and URL %q do not make key %q",
+			errCorrupt, m.Namespace, m.Version, m.Method, m.URL, key)
+	}
+	if v := rec.Get("version"); v.Type() != js.TypeString || v.String() != m.Version {
+		return nil, fmt.Errorf("%w: the record's version is not its meta's %q", errCorrupt, m.Version)
 	}
 	va, ok := intField(rec, "validatedAt", -maxSafeInt, maxSafeInt)
 	if !ok {
@@ -120,7 +130,12 @@ func countField(obj js.Value, name string) int64 {
 	if obj.Type() != js.TypeObject {
 		return 0
 	}
-	v := obj.Get(name)
+	return countValue(obj.Get(name))
+}
+
+// countValue reads v as a whole, non-negative, safe integer; 0 for anything
+// else.
+func countValue(v js.Value) int64 {
 	if v.Type() != js.TypeNumber {
 		return 0
 	}

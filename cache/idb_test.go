@@ -81,17 +81,20 @@ func newStore(t *testing.T, name string, o cache.Options) *cache.IDBStore {
 }
 
 func testEntry(t *testing.T, path, body string, va time.Time) *cache.Entry {
-	key, u, err := cache.Key("", "GET", "https://api.example.edu"+path)
+	key, u, err := cache.Key("", "v1", "GET", "https://api.example.edu"+path)
 	require.NoError(t, err)
 	return &cache.Entry{Key: key, URL: u, Method: "GET", AppVersion: "v1", Status: 200,
 		StoredAt: va, ValidatedAt: va, Body: cache.Bytes(body), Header: map[string]string{}}
 }
 
+// schemaVersion is the store's database version (cache/idb.go).
+const schemaVersion = 2
+
 // withRawDB opens a second, plain connection to the database and runs fn
 // with a readwrite transaction's entries store, then closes it.
 func withRawDB(t *testing.T, name string, fn func(entries *idb.ObjectStore)) {
 	ctx := ctxT(t)
-	req, err := idb.Global().Open(ctx, name, 1, func(*idb.Database, uint, uint) error { return nil })
+	req, err := idb.Global().Open(ctx, name, schemaVersion, func(*idb.Database, uint, uint) error { return nil })
 	require.NoError(t, err)
 	db, err := req.Await(ctx)
 	require.NoError(t, err)
@@ -113,10 +116,10 @@ func TestIDBCorruptRecords(t *testing.T) {
 	valid := testEntry(t, "/valid", "ok", storetest.Base)
 	_, err := s.Put(ctxT(t), valid)
 	require.NoError(t, err)
-	// A valid schema-2 record, then one broken field per row. M(r, f) edits the
-	// meta JSON of r with f.
-	good := `{schema: 2, ns: "", version: "v1", validatedAt: VA, size: 2, body: new Uint8Array([1, 2]).buffer,
-		meta: JSON.stringify({key: KEY, ns: "", version: "v1", url: "https://h/", method: "GET", status: 200,
+	// A valid schema-3 record, then one broken field per row. meta(f) edits the
+	// meta JSON of the record with f.
+	good := `{schema: 3, version: "v1", validatedAt: VA, size: 2, body: new Uint8Array([1, 2]).buffer,
+		meta: JSON.stringify({key: KEY, ns: "", version: "v1", url: "https://h/KEY", method: "GET", status: 200,
 			etag: "", lastModified: "", storedAt: 0, hash: "", headers: {}})}`
 	edit := func(f string) string { return `(r => { ` + f + `; return r })(` + good + `)` }
 	meta := func(f string) string {
@@ -143,8 +146,13 @@ func TestIDBCorruptRecords(t *testing.T) {
 		{"etag is a number", meta(`m.etag = 1`)},
 		{"version is a number", meta(`m.version = 1`)},
 		{"other schema", edit(`r.schema = 99`)},
-		{"schema 1 (an older release's record)", edit(`r.schema = 1`)},
+		{"schema 2 (an older release's record)", edit(`r.schema = 2`)},
 		{"key field differs", meta(`m.key = "elsewhere"`)},
+		{"namespace differs from the key's", meta(`m.ns = "bob"`)},
+		{"URL differs from the key's", meta(`m.url = "https://h/other"`)},
+		{"method differs from the key's", meta(`m.method = "POST"`)},
+		{"version differs from the key's", meta(`m.version = "v0"`)},
+		{"the record's version differs from its meta's", edit(`r.version = "v0"`)},
 		{"meta is not JSON", edit(`r.meta = "{"`)},
 		{"meta is an object", edit(`r.meta = JSON.parse(r.meta)`)},
 		{"meta lacks the url", meta(`delete m.url`)},
@@ -152,11 +160,14 @@ func TestIDBCorruptRecords(t *testing.T) {
 	keys := make([]string, len(records))
 	withRawDB(t, name, func(entries *idb.ObjectStore) {
 		for i, r := range records {
-			keys[i] = fmt.Sprintf("raw-%02d", i)
+			var err error
+			keys[i], _, err = cache.Key("", "v1", "GET", fmt.Sprintf("https://h/raw-%02d", i))
+			require.NoError(t, err)
 			src := "(" + r.js + ")"
+			src = replaceAll(src, "https://h/KEY", fmt.Sprintf("https://h/raw-%02d", i))
 			src = replaceAll(src, "KEY", fmt.Sprintf("%q", keys[i]))
 			src = replaceAll(src, "VA", va)
-			_, err := entries.PutKey(js.ValueOf(keys[i]), jsEval(src))
+			_, err = entries.PutKey(js.ValueOf(keys[i]), jsEval(src))
 			require.NoError(t, err, r.name)
 		}
 	})
@@ -449,4 +460,168 @@ func TestIDBConcurrentUse(t *testing.T) {
 	st, err := s.Stats(ctxT(t))
 	require.NoError(t, err)
 	assert.Equal(t, cache.Stats{Entries: 10, Bytes: 50}, st, "byte total exact under concurrent puts")
+}
+
+// makeDB creates database name at version with object stores (the indexes of
+// our schema 1 on "entries" when ours1), and puts value under "k" in the
+// first store.
+func makeDB(t *testing.T, name string, version uint, ours1 bool, stores []string, value string) {
+	ctx := ctxT(t)
+	req, err := idb.Global().Open(ctx, name, version, func(db *idb.Database, _, _ uint) error {
+		for _, st := range stores {
+			os, err := db.CreateObjectStore(st, idb.ObjectStoreOptions{})
+			if err != nil {
+				return err
+			}
+			if ours1 && st == "entries" {
+				for _, ix := range []string{"validatedAt", "version", "ns"} {
+					if _, err := os.CreateIndex(ix, js.ValueOf(ix), idb.IndexOptions{}); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	db, err := req.Await(ctx)
+	require.NoError(t, err)
+	tx, err := db.Transaction(idb.TransactionReadWrite, stores[0])
+	require.NoError(t, err)
+	st, err := tx.ObjectStore(stores[0])
+	require.NoError(t, err)
+	_, err = st.PutKey(js.ValueOf("k"), jsEval(value))
+	require.NoError(t, err)
+	require.NoError(t, tx.Await(ctx))
+	require.NoError(t, db.Close())
+}
+
+// readRaw reads key of store in database name at version, or undefined.
+func readRaw(t *testing.T, name string, version uint, store, key string) js.Value {
+	ctx := ctxT(t)
+	req, err := idb.Global().Open(ctx, name, version, func(*idb.Database, uint, uint) error { return nil })
+	require.NoError(t, err)
+	db, err := req.Await(ctx)
+	require.NoError(t, err)
+	defer db.Close()
+	tx, err := db.Transaction(idb.TransactionReadOnly, store)
+	require.NoError(t, err)
+	st, err := tx.ObjectStore(store)
+	require.NoError(t, err)
+	r, err := st.Get(js.ValueOf(key))
+	require.NoError(t, err)
+	v, err := r.Await(ctx)
+	require.NoError(t, err)
+	return v
+}
+
+// A database of our name that another program made is ErrUnavailable (the
+// caller falls back to memory), and its data is left alone.
+func TestIDBForeignDatabase(t *testing.T) {
+	for _, version := range []uint{1, schemaVersion} {
+		t.Run(fmt.Sprint("version ", version), func(t *testing.T) {
+			name := testDBName(t)
+			makeDB(t, name, version, false, []string{"todos"}, `({title: "keep me"})`)
+			s, err := cache.OpenIndexedDB(ctxT(t), cache.IDBOptions{Options: cache.Options{AppVersion: "v1"}, DBName: name})
+			require.ErrorIs(t, err, cache.ErrUnavailable)
+			assert.Nil(t, s)
+			assert.Equal(t, "keep me", readRaw(t, name, version, "todos", "k").Get("title").String(),
+				"the other program's data is untouched")
+		})
+	}
+}
+
+// A database of our schema 1 (an earlier release) is rebuilt: emptied, then
+// used.
+func TestIDBUpgradesFromSchemaOne(t *testing.T) {
+	name := testDBName(t)
+	makeDB(t, name, 1, true, []string{"entries", "meta"}, `({schema: 1, key: "k", body: new ArrayBuffer(3)})`)
+	s := newStore(t, name, cache.Options{})
+	st, err := s.Stats(ctxT(t))
+	require.NoError(t, err)
+	assert.Equal(t, cache.Stats{}, st, "the old records are gone")
+	e := testEntry(t, "/new", "abc", storetest.Base)
+	_, err = s.Put(ctxT(t), e)
+	require.NoError(t, err)
+	_, err = s.Get(ctxT(t), e.Key)
+	require.NoError(t, err)
+}
+
+// Clear removes everything a namespace's reads can reach: every key of its
+// key range, whatever a (tampered) record claims about its namespace.
+func TestIDBClearFollowsTheKeyRange(t *testing.T) {
+	name := testDBName(t)
+	s := newStore(t, name, cache.Options{})
+	alice, _, err := cache.Key("alice", "v1", "GET", "https://h/me")
+	require.NoError(t, err)
+	bob, _, err := cache.Key("bob", "v1", "GET", "https://h/me")
+	require.NoError(t, err)
+	for _, k := range []string{alice, bob} {
+		e := testEntry(t, "/x", "12", storetest.Base)
+		ns := map[string]string{alice: "alice", bob: "bob"}[k]
+		e.Key, e.URL, e.Namespace = k, "https://h/me", ns
+		_, err := s.Put(ctxT(t), e)
+		require.NoError(t, err)
+	}
+	// bob's record copied under alice's key: not served to alice, cleared with her.
+	rec := readRaw(t, name, schemaVersion, "entries", bob)
+	withRawDB(t, name, func(entries *idb.ObjectStore) {
+		_, err := entries.PutKey(js.ValueOf(alice), rec)
+		require.NoError(t, err)
+	})
+	var miss *cache.MissError
+	_, err = s.Get(ctxT(t), alice)
+	require.ErrorAs(t, err, &miss)
+	assert.Equal(t, cache.ReasonCorrupt, miss.Reason, "bob's record under alice's key is not served")
+	withRawDB(t, name, func(entries *idb.ObjectStore) {
+		_, err := entries.PutKey(js.ValueOf(alice), rec)
+		require.NoError(t, err)
+	})
+	n, err := s.Clear(ctxT(t), "alice")
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	assert.True(t, readRaw(t, name, schemaVersion, "entries", alice).IsUndefined())
+	_, err = s.Get(ctxT(t), bob)
+	require.NoError(t, err, "bob keeps his")
+}
+
+// The start-up sweep recounts the byte total from the records' sizes when it
+// has not for a day: a total that drifted is repaired.
+func TestIDBSweepRepairsTheByteTotal(t *testing.T) {
+	name := testDBName(t)
+	now := storetest.Base
+	s := newStore(t, name, cache.Options{Now: func() time.Time { return now }})
+	for i, body := range []string{"a", "bb", "cccc"} {
+		_, err := s.Put(ctxT(t), testEntry(t, fmt.Sprintf("/%d", i), body, now))
+		require.NoError(t, err)
+	}
+	_, err := s.Sweep(ctxT(t)) // counts once
+	require.NoError(t, err)
+	drift := func(bytes int) {
+		ctx := ctxT(t)
+		req, err := idb.Global().Open(ctx, name, schemaVersion, func(*idb.Database, uint, uint) error { return nil })
+		require.NoError(t, err)
+		db, err := req.Await(ctx)
+		require.NoError(t, err)
+		defer db.Close()
+		tx, err := db.Transaction(idb.TransactionReadWrite, "meta")
+		require.NoError(t, err)
+		meta, err := tx.ObjectStore("meta")
+		require.NoError(t, err)
+		_, err = meta.PutKey(js.ValueOf("totals"), js.ValueOf(map[string]any{"bytes": bytes, "recountedAt": float64(now.UnixMilli())}))
+		require.NoError(t, err)
+		require.NoError(t, tx.Await(ctx))
+	}
+	drift(148)
+	_, err = s.Sweep(ctxT(t))
+	require.NoError(t, err)
+	st, err := s.Stats(ctxT(t))
+	require.NoError(t, err)
+	assert.Equal(t, int64(148), st.Bytes, "within a day of the last count, the total is trusted")
+	now = now.Add(25 * time.Hour)
+	_, err = s.Sweep(ctxT(t))
+	require.NoError(t, err)
+	st, err = s.Stats(ctxT(t))
+	require.NoError(t, err)
+	assert.Equal(t, cache.Stats{Entries: 3, Bytes: 7}, st, "recounted from the records")
 }

@@ -6,14 +6,19 @@ import (
 	"strings"
 )
 
-// Key derives the storage key of a response from its namespace, request
-// method and URL, and returns the normalized URL with it.
+// Key derives the storage key of a response from its namespace, the app
+// version it is stored under, the request method and the URL, and returns
+// the normalized URL with it.
 //
-// The key reads "<len(namespace)>:<namespace>|<METHOD>|<normalized URL>". The
-// length prefix makes the namespace unambiguous whatever characters it holds
-// ('|' and ':' included), so two namespaces never share a key. The method is
-// upper-cased; "" means GET. See NormalizeURL for the URL rules.
-func Key(namespace, method, rawURL string) (key, normalizedURL string, err error) {
+// The key reads "<len(namespace)>:<namespace>|<len(version)>:<version>|<METHOD>|<normalized URL>".
+// The length prefixes make namespace and version unambiguous whatever
+// characters they hold ('|' and ':' included), so no two of them share a key;
+// the namespace comes first, so one key range (KeyPrefix) holds everything a
+// namespace stored, every version included; the version is in the key, so
+// tabs of two app versions keep their entries side by side instead of
+// replacing each other's. The method is upper-cased; "" means GET. See
+// NormalizeURL for the URL rules.
+func Key(namespace, version, method, rawURL string) (key, normalizedURL string, err error) {
 	u, err := NormalizeURL(rawURL)
 	if err != nil {
 		return "", "", err
@@ -25,7 +30,18 @@ func Key(namespace, method, rawURL string) (key, normalizedURL string, err error
 	if strings.ContainsAny(m, "| \t\r\n") {
 		return "", "", &URLError{URL: rawURL, Err: errors.New("invalid method " + strconv.Quote(method))}
 	}
-	return strconv.Itoa(len(namespace)) + ":" + namespace + "|" + m + "|" + u, u, nil
+	return joinKey(namespace, version, m, u), u, nil
+}
+
+// joinKey builds the key of an upper-case method and a normalized URL.
+func joinKey(namespace, version, method, normalizedURL string) string {
+	return KeyPrefix(namespace) + strconv.Itoa(len(version)) + ":" + version + "|" + method + "|" + normalizedURL
+}
+
+// KeyPrefix is the start of every key of namespace: all of them, and no key
+// of another namespace, begin with it.
+func KeyPrefix(namespace string) string {
+	return strconv.Itoa(len(namespace)) + ":" + namespace + "|"
 }
 
 // NormalizeURL returns the form of an absolute http(s) URL that keys are built

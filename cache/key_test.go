@@ -68,18 +68,19 @@ func TestKey(t *testing.T) {
 		name, ns, method, url string
 		wantKey, wantURL      string
 	}{
-		{"default method", "", "", "https://h/a", "0:|GET|https://h/a", "https://h/a"},
-		{"method upper-cased", "s1", "get", "https://h/a#f", "2:s1|GET|https://h/a", "https://h/a"},
-		{"head", "s1", "HEAD", "https://h/a", "2:s1|HEAD|https://h/a", "https://h/a"},
-		{"namespace with separators", "a|GET|x", "GET", "https://h/a", "7:a|GET|x|GET|https://h/a", "https://h/a"},
-		{"unicode namespace (bytes counted)", "é", "GET", "https://h/", "2:é|GET|https://h/", "https://h/"},
+		{"default method", "", "", "https://h/a", "0:|2:v1|GET|https://h/a", "https://h/a"},
+		{"method upper-cased", "s1", "get", "https://h/a#f", "2:s1|2:v1|GET|https://h/a", "https://h/a"},
+		{"head", "s1", "HEAD", "https://h/a", "2:s1|2:v1|HEAD|https://h/a", "https://h/a"},
+		{"namespace with separators", "a|GET|x", "GET", "https://h/a", "7:a|GET|x|2:v1|GET|https://h/a", "https://h/a"},
+		{"unicode namespace (bytes counted)", "é", "GET", "https://h/", "2:é|2:v1|GET|https://h/", "https://h/"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			key, u, err := cache.Key(tc.ns, tc.method, tc.url)
+			key, u, err := cache.Key(tc.ns, "v1", tc.method, tc.url)
 			require.NoError(t, err)
-			assert.Equal(t, tc.wantKey, key, "Key(%q, %q, %q)", tc.ns, tc.method, tc.url)
+			assert.Equal(t, tc.wantKey, key, "Key(%q, v1, %q, %q)", tc.ns, tc.method, tc.url)
 			assert.Equal(t, tc.wantURL, u)
+			assert.True(t, strings.HasPrefix(key, cache.KeyPrefix(tc.ns)), "KeyPrefix(%q)", tc.ns)
 		})
 	}
 }
@@ -91,32 +92,44 @@ func TestKeyErrors(t *testing.T) {
 		{"method with space", "G ET", "https://h/"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, err := cache.Key("", tc.method, tc.url)
+			_, _, err := cache.Key("", "v1", tc.method, tc.url)
 			require.Error(t, err)
 		})
 	}
 }
 
-// Namespaces that could be confused by a naive "ns|method|url" join never
-// produce the same key.
+// Namespaces and versions that could be confused by a naive "ns|version|method|url"
+// join never produce the same key, and no key of one namespace starts with
+// another namespace's prefix.
 func TestKeyNamespacesNeverCollide(t *testing.T) {
-	type req struct{ ns, method, url string }
+	type req struct{ ns, version, method, url string }
 	reqs := []req{
-		{"", "GET", "https://h/a"},
-		{"a", "GET", "https://h/a"},
-		{"a|GET", "GET", "https://h/a"},
-		{"a", "GET|https://h/a", "https://h/a"},
-		{"1:a", "GET", "https://h/a"},
-		{"a:1", "GET", "https://h/a"},
-		{"2:a|", "GET", "https://h/a"},
-		{"|", "GET", "https://h/a"},
-		{"a|GET|https://h/a", "GET", "https://h/a"},
-		{"a", "GET", "https://h/a?x"},
-		{"a", "POST", "https://h/a"},
+		{"", "v", "GET", "https://h/a"},
+		{"a", "v", "GET", "https://h/a"},
+		{"a|GET", "v", "GET", "https://h/a"},
+		{"a", "v", "GET|https://h/a", "https://h/a"},
+		{"1:a", "v", "GET", "https://h/a"},
+		{"a:1", "v", "GET", "https://h/a"},
+		{"2:a|", "v", "GET", "https://h/a"},
+		{"|", "v", "GET", "https://h/a"},
+		{"a|GET|https://h/a", "v", "GET", "https://h/a"},
+		{"a", "v", "GET", "https://h/a?x"},
+		{"a", "v", "POST", "https://h/a"},
+		{"a|1:v", "", "GET", "https://h/a"},
+		{"a", "v|1:x", "GET", "https://h/a"},
+		{"a", "v2", "GET", "https://h/a"},
 	}
 	seen := map[string]req{}
 	for _, r := range reqs {
-		key, _, err := cache.Key(r.ns, r.method, r.url)
+		for _, other := range reqs {
+			if other.ns != r.ns {
+				k, _, err := cache.Key(other.ns, other.version, other.method, other.url)
+				if err == nil && strings.HasPrefix(k, cache.KeyPrefix(r.ns)) {
+					t.Errorf("Key(%q) starts with KeyPrefix(%q)", other, r.ns)
+				}
+			}
+		}
+		key, _, err := cache.Key(r.ns, r.version, r.method, r.url)
 		if err != nil {
 			continue // a method containing '|' is refused, which also avoids collisions
 		}
@@ -129,16 +142,16 @@ func TestKeyNamespacesNeverCollide(t *testing.T) {
 }
 
 func FuzzKey(f *testing.F) {
-	f.Add("ns", "GET", "https://h/a?b#c")
-	f.Add("a|b", "post", "HTTP://H:80")
-	f.Add("", "", "/relative")
-	f.Fuzz(func(t *testing.T, ns, method, raw string) {
-		key, u, err := cache.Key(ns, method, raw)
+	f.Add("ns", "v1", "GET", "https://h/a?b#c")
+	f.Add("a|b", "2:x|", "post", "HTTP://H:80")
+	f.Add("", "", "", "/relative")
+	f.Fuzz(func(t *testing.T, ns, version, method, raw string) {
+		key, u, err := cache.Key(ns, version, method, raw)
 		if err != nil {
 			return
 		}
-		if !strings.Contains(key, "|"+u) || strings.Contains(u, "#") {
-			t.Fatalf("Key(%q, %q, %q) = %q, %q", ns, method, raw, key, u)
+		if !strings.Contains(key, "|"+u) || strings.Contains(u, "#") || !strings.HasPrefix(key, cache.KeyPrefix(ns)) {
+			t.Fatalf("Key(%q, %q, %q, %q) = %q, %q", ns, version, method, raw, key, u)
 		}
 		again, err := cache.NormalizeURL(u)
 		if err != nil || again != u {

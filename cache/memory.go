@@ -11,21 +11,22 @@ import (
 
 // Memory is an in-memory store with the same behaviour as the IndexedDB
 // store: TTL and app-version checks on every read, capacity eviction by least
-// recent validation, namespaces. It is what host tests use and the fallback
-// where IndexedDB is unavailable (its contents end with the page).
-// Times are kept at millisecond precision, as in IndexedDB.
+// recent validation, namespaces, app versions side by side. It is what host
+// tests use and the fallback where IndexedDB is unavailable (its contents end
+// with the page). Times are kept at millisecond precision, as in IndexedDB.
 // A Memory is safe for concurrent use.
 type Memory struct {
-	opts Options
-	core *memCore
+	opts   Options
+	core   *memCore
+	closed bool // guarded by core.mu
 }
 
-// memCore is the state views of one Memory share.
+// memCore is the state the views of one Memory share.
 type memCore struct {
 	mu      sync.Mutex
-	closed  bool
 	entries map[string]*Entry
 	bytes   int64
+	open    map[*Memory]bool // views not closed: their versions are in use
 }
 
 // NewMemory returns an empty in-memory store; it fails on invalid options.
@@ -34,17 +35,33 @@ func NewMemory(opts Options) (*Memory, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Memory{opts: o, core: &memCore{entries: make(map[string]*Entry)}}, nil
+	m := &Memory{opts: o, core: &memCore{entries: make(map[string]*Entry), open: map[*Memory]bool{}}}
+	m.core.open[m] = true
+	return m, nil
 }
 
-// view returns a Memory sharing m's entries under other options, as a new
-// app version would see the same IndexedDB database.
+// view returns a Memory sharing m's entries under other options, as a tab
+// of another app version sees the same IndexedDB database. Closing a view
+// closes only it; the entries go with the last one.
 func (m *Memory) view(opts Options) (*Memory, error) {
 	o, err := opts.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	return &Memory{opts: o, core: m.core}, nil
+	v := &Memory{opts: o, core: m.core}
+	m.core.mu.Lock()
+	defer m.core.mu.Unlock()
+	if len(m.core.open) == 0 {
+		return nil, fmt.Errorf("cache: view: %w", ErrClosed)
+	}
+	m.core.open[v] = true
+	return v, nil
+}
+
+// Key returns the key of a response of namespace to method on rawURL under
+// the store's app version (see Key).
+func (m *Memory) Key(namespace, method, rawURL string) (key, normalizedURL string, err error) {
+	return m.opts.key(namespace, method, rawURL)
 }
 
 // copyEntry returns a copy of e that shares no map or byte slice with it.
@@ -75,7 +92,7 @@ func (c *memCore) removeLocked(key string) (*Entry, bool) {
 // lock takes the lock, or returns ErrClosed.
 func (m *Memory) lock(op, key string) error {
 	m.core.mu.Lock()
-	if m.core.closed {
+	if m.closed {
 		m.core.mu.Unlock()
 		return fmt.Errorf("cache: %s %q: %w", op, key, ErrClosed)
 	}
@@ -83,8 +100,8 @@ func (m *Memory) lock(op, key string) error {
 }
 
 // Get returns the entry stored under key. A miss is a *MissError; an entry
-// past its TTL or of another app version is deleted and reported as a miss
-// whose Evicted says so.
+// past its TTL is deleted and reported as a miss whose Evicted says so; one
+// of another app version is a miss that leaves it alone.
 func (m *Memory) Get(ctx context.Context, key string) (*Entry, error) {
 	if err := m.lock("get", key); err != nil {
 		return nil, err
@@ -94,19 +111,25 @@ func (m *Memory) Get(ctx context.Context, key string) (*Entry, error) {
 	if !ok {
 		return nil, &MissError{Key: key, Reason: ReasonAbsent}
 	}
-	if r := verdict(e, m.opts, m.opts.Now()); r != "" {
+	switch r := verdict(e, m.opts, m.opts.Now()); r {
+	case "":
+		return copyEntry(e), nil
+	case ReasonVersion:
+		return nil, &MissError{Key: key, Reason: r}
+	default:
 		m.core.removeLocked(key)
 		ev := evictionOf(e, r)
 		return nil, &MissError{Key: key, Reason: r, Evicted: &ev}
 	}
-	return copyEntry(e), nil
 }
 
 // Put stores a copy of e under e.Key, replacing what was there, then evicts
 // least-recently-validated entries (never e) until MaxEntries and MaxBytes
-// hold; it returns those evictions. e must carry a key; it is stored under
-// the store's AppVersion (naming another one is an error); an entry larger than MaxBytes alone is ErrTooLarge and nothing
-// changes. Put stores StoredAt and ValidatedAt as given (to the millisecond).
+// hold; it returns those evictions. e must carry the key of its namespace,
+// method and URL; it is stored under the store's AppVersion (naming another
+// one is an error); an entry larger than MaxBytes alone is ErrTooLarge and
+// nothing changes. Put stores StoredAt and ValidatedAt as given (to the
+// millisecond).
 func (m *Memory) Put(ctx context.Context, e *Entry) ([]Eviction, error) {
 	if err := m.opts.checkPut(e); err != nil {
 		return nil, err
@@ -154,7 +177,7 @@ func (c *memCore) byValidation() []*Entry {
 // Touch applies a 304's revalidation to the entry under key and returns the
 // updated entry. The body and content headers stay. An entry past its TTL is
 // refreshed too (the server just confirmed it); one of another app version is
-// deleted and reported as a miss. A missing key is a *MissError.
+// a miss that leaves it alone. A missing key is a *MissError.
 func (m *Memory) Touch(ctx context.Context, key string, r Revalidation) (*Entry, error) {
 	if err := m.lock("touch", key); err != nil {
 		return nil, err
@@ -165,9 +188,7 @@ func (m *Memory) Touch(ctx context.Context, key string, r Revalidation) (*Entry,
 		return nil, &MissError{Key: key, Reason: ReasonAbsent}
 	}
 	if e.AppVersion != m.opts.AppVersion {
-		m.core.removeLocked(key)
-		ev := evictionOf(e, ReasonVersion)
-		return nil, &MissError{Key: key, Reason: ReasonVersion, Evicted: &ev}
+		return nil, &MissError{Key: key, Reason: ReasonVersion}
 	}
 	r.apply(e, m.opts.Now())
 	return copyEntry(e), nil
@@ -183,15 +204,18 @@ func (m *Memory) Delete(ctx context.Context, key string) (bool, error) {
 	return ok, nil
 }
 
-// Clear removes every entry of namespace and returns how many there were.
+// Clear removes every entry of namespace, of every app version (all the
+// keys that start with KeyPrefix(namespace)), and returns how many there
+// were.
 func (m *Memory) Clear(ctx context.Context, namespace string) (int, error) {
 	if err := m.lock("clear", namespace); err != nil {
 		return 0, err
 	}
 	defer m.core.mu.Unlock()
+	prefix := KeyPrefix(namespace)
 	n := 0
-	for k, e := range m.core.entries {
-		if e.Namespace == namespace {
+	for k := range m.core.entries {
+		if strings.HasPrefix(k, prefix) {
 			m.core.removeLocked(k)
 			n++
 		}
@@ -220,30 +244,40 @@ func (m *Memory) Stats(ctx context.Context) (Stats, error) {
 	return Stats{Entries: len(m.core.entries), Bytes: m.core.bytes}, nil
 }
 
-// Sweep deletes every expired and other-version entry and returns them.
+// Sweep deletes every entry of the store's version past its TTL and every
+// entry of an app version no open view uses, and returns them.
 func (m *Memory) Sweep(ctx context.Context) ([]Eviction, error) {
 	if err := m.lock("sweep", ""); err != nil {
 		return nil, err
 	}
 	defer m.core.mu.Unlock()
+	inUse := map[string]bool{}
+	for v := range m.core.open {
+		inUse[v.opts.AppVersion] = true
+	}
 	now := m.opts.Now()
 	var evs []Eviction
 	for _, e := range m.core.byValidation() {
-		if r := verdict(e, m.opts, now); r != "" {
-			m.core.removeLocked(e.Key)
-			evs = append(evs, evictionOf(e, r))
+		r := verdict(e, m.opts, now)
+		if r == "" || r == ReasonVersion && inUse[e.AppVersion] {
+			continue
 		}
+		m.core.removeLocked(e.Key)
+		evs = append(evs, evictionOf(e, r))
 	}
 	return evs, nil
 }
 
-// Close empties the store; later calls return ErrClosed. Views sharing the
-// entries are closed with it.
+// Close closes the store (later calls return ErrClosed); its version is no
+// longer in use. The entries are dropped with the last open view.
 func (m *Memory) Close() error {
 	m.core.mu.Lock()
 	defer m.core.mu.Unlock()
-	m.core.closed = true
-	m.core.entries = nil
-	m.core.bytes = 0
+	m.closed = true
+	delete(m.core.open, m)
+	if len(m.core.open) == 0 {
+		m.core.entries = map[string]*Entry{}
+		m.core.bytes = 0
+	}
 	return nil
 }

@@ -70,9 +70,15 @@ func (o Options) overCapacity(entries int, bytes int64) bool {
 	return (o.MaxEntries > 0 && entries > o.MaxEntries) || (o.MaxBytes > 0 && bytes > o.MaxBytes)
 }
 
+// key is Key under o's app version.
+func (o Options) key(namespace, method, rawURL string) (string, string, error) {
+	return Key(namespace, o.AppVersion, method, rawURL)
+}
+
 // checkPut validates an entry about to be stored under o. An entry that
 // names no AppVersion is stored under o.AppVersion; one that names another
-// is refused.
+// is refused, and so is one whose Key is not the key of its Namespace,
+// Method and URL under o.AppVersion (every identity field must agree).
 func (o Options) checkPut(e *Entry) error {
 	if e == nil {
 		return errors.New("cache: put: nil entry")
@@ -82,6 +88,10 @@ func (o Options) checkPut(e *Entry) error {
 	}
 	if e.AppVersion != "" && e.AppVersion != o.AppVersion {
 		return fmt.Errorf("cache: put %q: app version %q, store is at %q", e.Key, e.AppVersion, o.AppVersion)
+	}
+	if want, _, err := o.key(e.Namespace, e.Method, e.URL); err != nil || want != e.Key {
+		return fmt.Errorf("cache: put %q: the key does not name namespace %q, method %q and URL %q under version %q",
+			e.Key, e.Namespace, e.Method, e.URL, o.AppVersion)
 	}
 	if o.MaxBytes > 0 && e.Size() > o.MaxBytes {
 		return fmt.Errorf("cache: put %q: %d bytes over MaxBytes %d: %w", e.Key, e.Size(), o.MaxBytes, ErrTooLarge)

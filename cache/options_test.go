@@ -46,13 +46,15 @@ func TestDefaultTTL(t *testing.T) {
 	clock := func() time.Time { return now }
 	m, err := cache.NewMemory(cache.Options{AppVersion: "1", Now: clock})
 	require.NoError(t, err)
-	e := &cache.Entry{Key: "k", AppVersion: "1", ValidatedAt: now}
+	key, u, err := m.Key("", "GET", "https://h.example/k")
+	require.NoError(t, err)
+	e := &cache.Entry{Key: key, URL: u, AppVersion: "1", ValidatedAt: now}
 	_, err = m.Put(t.Context(), e)
 	require.NoError(t, err)
 	now = now.Add(cache.DefaultTTL - time.Millisecond)
-	_, err = m.Get(t.Context(), "k")
+	_, err = m.Get(t.Context(), key)
 	require.NoError(t, err)
 	now = now.Add(time.Millisecond)
-	_, err = m.Get(t.Context(), "k")
+	_, err = m.Get(t.Context(), key)
 	require.ErrorIs(t, err, cache.ErrMiss)
 }

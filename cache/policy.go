@@ -8,8 +8,10 @@ import (
 )
 
 // verdict says whether e may be served at now under o: "" when it may, else
-// the reason it must be evicted. The app version is checked first, so an
-// entry that is both stale and of another version reports ReasonVersion.
+// why not. The app version is checked first, so an entry that is both stale
+// and of another version reports ReasonVersion. A ReasonTTL entry must be
+// deleted; a ReasonVersion one belongs to another app version (whose tabs
+// may still be open) and is left alone.
 //
 // An entry is expired once now - ValidatedAt >= TTL: exactly at the TTL it is
 // already expired. If the clock went backwards (ValidatedAt after now) the age

@@ -19,7 +19,7 @@ import (
 // that entry was stored or validated by this cache since, or by another tab.
 // It reports whether the response was stored.
 func (c *Client) Adopt(ctx context.Context, rawURL string, resp *Response, received time.Time) (bool, error) {
-	key, u, err := cache.Key(c.opts.Namespace, "GET", rawURL)
+	key, u, err := c.opts.Store.Key(c.opts.Namespace, "GET", rawURL)
 	if err != nil {
 		return false, fmt.Errorf("fetcher: adopt %q: %w", rawURL, err)
 	}

@@ -84,7 +84,7 @@ func WithHeader(h map[string]string) GetOption {
 // response if its status is cacheable and it is not no-store. Errors:
 // ErrNetwork, ErrTimeout, *HTTPStatusError (with an error event), or ctx's.
 func (c *Client) Get(ctx context.Context, rawURL string, opt ...GetOption) (*Result, error) {
-	key, u, err := cache.Key(c.opts.Namespace, "GET", rawURL)
+	key, u, err := c.opts.Store.Key(c.opts.Namespace, "GET", rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("fetcher: get %q: %w", rawURL, err)
 	}
@@ -162,7 +162,7 @@ func (c *Client) revalidationDue(e *cache.Entry, f httprules.Freshness) bool {
 // Invalidate deletes the stored entry for rawURL and emits evict (manual) if
 // there was one.
 func (c *Client) Invalidate(ctx context.Context, rawURL string) error {
-	key, u, err := cache.Key(c.opts.Namespace, "GET", rawURL)
+	key, u, err := c.opts.Store.Key(c.opts.Namespace, "GET", rawURL)
 	if err != nil {
 		return fmt.Errorf("fetcher: invalidate %q: %w", rawURL, err)
 	}
@@ -218,7 +218,7 @@ func (c *Client) Sweep(ctx context.Context) (int, error) {
 // Key returns the storage key of rawURL in the client's namespace (and the
 // normalized URL), as Get derives it.
 func (c *Client) Key(rawURL string) (key, normalizedURL string, err error) {
-	return cache.Key(c.opts.Namespace, "GET", rawURL)
+	return c.opts.Store.Key(c.opts.Namespace, "GET", rawURL)
 }
 
 // forget drops what the client remembers of key.

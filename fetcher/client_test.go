@@ -457,6 +457,10 @@ func TestEvictEvents(t *testing.T) {
 // failingStore fails every operation but Get misses.
 type failingStore struct{ Store }
 
+func (failingStore) Key(ns, method, u string) (string, string, error) {
+	return cache.Key(ns, "v1", method, u)
+}
+
 func (failingStore) Get(context.Context, string) (*cache.Entry, error) {
 	return nil, errors.New("idb: broken")
 }

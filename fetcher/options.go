@@ -16,11 +16,15 @@ const DefaultTimeout = 30 * time.Second
 // DefaultRetry is the retry policy of a zero RetryPolicy.
 var DefaultRetry = RetryPolicy{MaxAttempts: 3, BaseDelay: time.Second, MaxDelay: 30 * time.Second}
 
-// Store is what a Client needs of a cache store: the engine reads, writes,
-// refreshes and deletes entries; Clear, Stats, Sweep and Close serve the
-// Client methods of the same names. *cache.Memory and *cache.IDBStore
+// Store is what a Client needs of a cache store: the store keys entries
+// (under its app version), and the engine reads, writes, refreshes and
+// deletes them; Clear, Stats, Sweep and Close serve the Client methods of the
+// same names. *cache.Memory and *cache.IDBStore
 // satisfy it.
 type Store interface {
+	// Key returns the key of a response of namespace to method on rawURL
+	// under the store's app version, and the normalized URL (cache.Key).
+	Key(namespace, method, rawURL string) (key, normalizedURL string, err error)
 	// Get returns a valid entry or an error matching cache.ErrMiss.
 	Get(ctx context.Context, key string) (*cache.Entry, error)
 	// Put stores e under the store's app version and reports the entries it

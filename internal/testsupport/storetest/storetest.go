@@ -22,6 +22,7 @@ import (
 // Store is the behaviour under test, the methods *cache.Memory and
 // *cache.IDBStore share.
 type Store interface {
+	Key(namespace, method, rawURL string) (key, normalizedURL string, err error)
 	Get(ctx context.Context, key string) (*cache.Entry, error)
 	Put(ctx context.Context, e *cache.Entry) ([]cache.Eviction, error)
 	Touch(ctx context.Context, key string, r cache.Revalidation) (*cache.Entry, error)
@@ -35,7 +36,8 @@ type Store interface {
 
 // Opener opens a store with o. Within one test (one *testing.T) every call
 // must open the same underlying storage, so a second call with another
-// AppVersion sees the entries of the first, as a new app release would.
+// AppVersion shares it, as a tab of another app release does; its entries sit
+// beside the first's. Closing one store must not close the others.
 // The opener closes its stores and deletes the storage in t.Cleanup.
 type Opener func(t *testing.T, o cache.Options) Store
 
@@ -58,7 +60,7 @@ func Run(t *testing.T, open Opener) {
 		{"EmptyBody", testEmptyBody},
 		{"MissAbsent", testMissAbsent},
 		{"TTLEdges", testTTLEdges},
-		{"VersionMismatch", testVersionMismatch},
+		{"VersionsSideBySide", testVersionsSideBySide},
 		{"PutRejects", testPutRejects},
 		{"Namespaces", testNamespaces},
 		{"MaxEntriesEvictsLRV", testMaxEntries},
@@ -86,7 +88,7 @@ func ctx(t *testing.T) context.Context {
 // entry builds a v1 entry for path in namespace ns with body, validated at va.
 func entry(t *testing.T, ns, path string, body string, va time.Time) *cache.Entry {
 	t.Helper()
-	key, u, err := cache.Key(ns, "GET", "https://api.example.edu"+path)
+	key, u, err := cache.Key(ns, v1, "GET", "https://api.example.edu"+path)
 	require.NoError(t, err)
 	return &cache.Entry{
 		Key: key, URL: u, Method: "GET", Namespace: ns, AppVersion: v1,
@@ -123,8 +125,9 @@ func mustGet(t *testing.T, s Store, key string) *cache.Entry {
 	return e
 }
 
-// requireMiss asserts Get(key) is a miss for reason; evicted says whether the
-// miss must report an eviction.
+// requireMiss asserts Get(key) is a miss for reason, reporting an eviction
+// unless nothing was there (absent) or the entry is another version's (left
+// alone).
 func requireMiss(t *testing.T, s Store, key string, reason cache.Reason) *cache.MissError {
 	t.Helper()
 	e, err := s.Get(ctx(t), key)
@@ -134,7 +137,7 @@ func requireMiss(t *testing.T, s Store, key string, reason cache.Reason) *cache.
 	require.ErrorAs(t, err, &miss)
 	assert.Equal(t, reason, miss.Reason, "Get(%q) reason", key)
 	assert.Equal(t, key, miss.Key)
-	if reason == cache.ReasonAbsent {
+	if reason == cache.ReasonAbsent || reason == cache.ReasonVersion {
 		assert.Nil(t, miss.Evicted)
 	} else if assert.NotNil(t, miss.Evicted, "Get(%q) evicted", key) {
 		assert.Equal(t, key, miss.Evicted.Key)
@@ -168,8 +171,10 @@ func keysOf(evs []cache.Eviction) []string {
 
 func testRoundTrip(t *testing.T, open Opener) {
 	s, _ := openAt(t, open, cache.Options{})
-	key, u, err := cache.Key("student-42", "get", "HTTPS://API.Example.edu:443/grades?term=2&year=2025#top")
+	key, u, err := s.Key("student-42", "get", "HTTPS://API.Example.edu:443/grades?term=2&year=2025#top")
 	require.NoError(t, err)
+	want2, _, _ := cache.Key("student-42", v1, "GET", u)
+	assert.Equal(t, want2, key, "the store keys under its own version")
 	body := []byte{0, 1, 2, 0xff, 0xfe, '{', '}', 0x80}
 	want := &cache.Entry{
 		Key: key, URL: u, Method: "GET", Namespace: "student-42", AppVersion: v1,
@@ -253,15 +258,28 @@ func testTTLEdges(t *testing.T, open Opener) {
 	}
 }
 
-func testVersionMismatch(t *testing.T, open Opener) {
+func testVersionsSideBySide(t *testing.T, open Opener) {
 	s1, _ := openAt(t, open, cache.Options{AppVersion: v1})
 	e := entry(t, "", "/v", "old", Base)
 	put(t, s1, e)
 	s2, _ := openAt(t, open, cache.Options{AppVersion: v2})
-	miss := requireMiss(t, s2, e.Key, cache.ReasonVersion)
-	assert.Equal(t, e.URL, miss.Evicted.URL)
-	requireMiss(t, s1, e.Key, cache.ReasonAbsent) // deleted for every version
-	assert.Equal(t, 0, stats(t, s2).Entries)
+	k2, _, err := s2.Key("", "GET", e.URL)
+	require.NoError(t, err)
+	assert.NotEqual(t, e.Key, k2, "each version keys its own entries")
+	requireMiss(t, s2, k2, cache.ReasonAbsent)
+	requireMiss(t, s2, e.Key, cache.ReasonVersion) // v1's entry, read through v2: not served, not deleted
+	assert.Equal(t, "old", bodyOf(mustGet(t, s1, e.Key)), "reading never evicts another version's entry")
+
+	put(t, s2, withVersion(t, entry(t, "", "/v", "new", Base), v2))
+	assert.Equal(t, "old", bodyOf(mustGet(t, s1, e.Key)))
+	assert.Equal(t, "new", bodyOf(mustGet(t, s2, k2)))
+	assert.Equal(t, cache.Stats{Entries: 2, Bytes: 6}, stats(t, s1))
+	_, err = s2.Touch(ctx(t), e.Key, cache.Revalidation{ValidatedAt: Base})
+	var miss *cache.MissError
+	require.ErrorAs(t, err, &miss)
+	assert.Equal(t, cache.ReasonVersion, miss.Reason)
+	assert.Nil(t, miss.Evicted)
+	assert.Equal(t, "old", bodyOf(mustGet(t, s1, e.Key)))
 }
 
 func testPutRejects(t *testing.T, open Opener) {
@@ -270,6 +288,10 @@ func testPutRejects(t *testing.T, open Opener) {
 	noKey.Key = ""
 	other := entry(t, "", "/b", "x", Base)
 	other.AppVersion = v2
+	elsewhere := entry(t, "", "/c", "x", Base)
+	elsewhere.Key = entry(t, "", "/d", "", Base).Key
+	otherNS := entry(t, "alice", "/c", "x", Base)
+	otherNS.Namespace = "bob"
 	tests := []struct {
 		name string
 		e    *cache.Entry
@@ -277,6 +299,8 @@ func testPutRejects(t *testing.T, open Opener) {
 		{"nil entry", nil},
 		{"empty key", noKey},
 		{"other app version", other},
+		{"key of another URL", elsewhere},
+		{"key of another namespace", otherNS},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -310,6 +334,16 @@ func testNamespaces(t *testing.T, open Opener) {
 	require.NoError(t, err)
 	assert.Equal(t, 0, n)
 	assert.Equal(t, len(names)-1, stats(t, s).Entries)
+
+	// Clear removes what every app version stored for the namespace.
+	s2, _ := openAt(t, open, cache.Options{AppVersion: v2})
+	put(t, s2, withVersion(t, entry(t, "bob", "/me", "v2 data of bob", Base), v2))
+	put(t, s2, withVersion(t, entry(t, "bob", "/other", "v2", Base), v2))
+	n, err = s.Clear(ctx(t), "bob")
+	require.NoError(t, err)
+	assert.Equal(t, 3, n)
+	requireMiss(t, s2, withVersion(t, entry(t, "bob", "/me", "", Base), v2).Key, cache.ReasonAbsent)
+	assert.Equal(t, len(names)-2, stats(t, s).Entries)
 }
 
 func testMaxEntries(t *testing.T, open Opener) {
@@ -435,9 +469,8 @@ func testTouchExpiredAndVersion(t *testing.T, open Opener) {
 	var miss *cache.MissError
 	require.ErrorAs(t, err, &miss)
 	assert.Equal(t, cache.ReasonVersion, miss.Reason)
-	require.NotNil(t, miss.Evicted)
-	assert.Equal(t, e.Key, miss.Evicted.Key)
-	requireMiss(t, s1, e.Key, cache.ReasonAbsent)
+	assert.Nil(t, miss.Evicted, "another version's entry is left alone")
+	mustGet(t, s1, e.Key)
 }
 
 func testDelete(t *testing.T, open Opener) {
@@ -511,18 +544,28 @@ func testSweep(t *testing.T, open Opener) {
 		put(t, s1, e)
 	}
 	s2, _ := openAt(t, open, cache.Options{AppVersion: v2})
-	put(t, s2, withVersion(entry(t, "", "/v2-fresh", "2", Base), v2))
-	put(t, s2, withVersion(entry(t, "", "/v2-old", "2", Base.Add(-3*ttl)), v2))
+	put(t, s2, withVersion(t, entry(t, "", "/v2-fresh", "2", Base), v2))
+	put(t, s2, withVersion(t, entry(t, "", "/v2-old", "2", Base.Add(-3*ttl)), v2))
 	s0, _ := openAt(t, open, cache.Options{AppVersion: "v0"})
-	put(t, s0, withVersion(entry(t, "", "/v0", "0", Base), "v0"))
+	put(t, s0, withVersion(t, entry(t, "", "/v0", "0", Base), "v0"))
 	clock.Set(Base)
 
+	// While stores of v2 and v0 are open (tabs of those releases), their
+	// entries stay.
 	evs, err := s1.Sweep(ctx(t))
 	require.NoError(t, err)
 	k := func(p string) string { return entry(t, "", p, "", Base).Key }
+	kv := func(p, v string) string { return withVersion(t, entry(t, "", p, "", Base), v).Key }
+	assert.Equal(t, []string{k("/at-ttl") + ":ttl", k("/old") + ":ttl"}, keysOf(evs))
+	assert.Equal(t, 5, stats(t, s1).Entries)
+
+	// Once they are closed, their entries go.
+	require.NoError(t, s2.Close())
+	require.NoError(t, s0.Close())
+	evs, err = s1.Sweep(ctx(t))
+	require.NoError(t, err)
 	assert.Equal(t, []string{
-		k("/at-ttl") + ":ttl", k("/old") + ":ttl",
-		k("/v0") + ":version", k("/v2-fresh") + ":version", k("/v2-old") + ":version",
+		kv("/v0", "v0") + ":version", kv("/v2-fresh", v2) + ":version", kv("/v2-old", v2) + ":version",
 	}, keysOf(evs))
 	for _, e := range []*cache.Entry{fresh, future} {
 		mustGet(t, s1, e.Key)
@@ -533,8 +576,12 @@ func testSweep(t *testing.T, open Opener) {
 	assert.Empty(t, evs, "a second sweep finds nothing")
 }
 
-func withVersion(e *cache.Entry, v string) *cache.Entry {
-	e.AppVersion = v
+// withVersion makes e an entry of app version v, key included.
+func withVersion(t *testing.T, e *cache.Entry, v string) *cache.Entry {
+	t.Helper()
+	key, _, err := cache.Key(e.Namespace, v, e.Method, e.URL)
+	require.NoError(t, err)
+	e.Key, e.AppVersion = key, v
 	return e
 }
 
