@@ -625,3 +625,44 @@ func TestIDBSweepRepairsTheByteTotal(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, cache.Stats{Entries: 3, Bytes: 7}, st, "recounted from the records")
 }
+
+// The root of fault 1 (close() during revalidations corrupted the byte
+// total): an operation whose context has ended must fail and change nothing.
+// go-indexeddb's Await returns (undefined, nil) when the context ends first;
+// read as "no old record, no totals", a put committed a total of one record.
+func TestIDBCancelledOperationsChangeNothing(t *testing.T) {
+	name := testDBName(t)
+	s := newStore(t, name, cache.Options{})
+	var kept []*cache.Entry
+	for i, body := range []string{"aaaa", "bb", "c"} {
+		e := testEntry(t, fmt.Sprintf("/%d", i), body, storetest.Base)
+		_, err := s.Put(ctxT(t), e)
+		require.NoError(t, err)
+		kept = append(kept, e)
+	}
+	want := cache.Stats{Entries: 3, Bytes: 7}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	ops := map[string]func() error{
+		"put a new entry": func() error { _, err := s.Put(cancelled, testEntry(t, "/new", "12345", storetest.Base)); return err },
+		"put over one":    func() error { _, err := s.Put(cancelled, testEntry(t, "/0", "z", storetest.Base)); return err },
+		"touch":           func() error { _, err := s.Touch(cancelled, kept[1].Key, cache.Revalidation{}); return err },
+		"delete":          func() error { _, err := s.Delete(cancelled, kept[2].Key); return err },
+		"clear":           func() error { _, err := s.Clear(cancelled, ""); return err },
+		"sweep":           func() error { _, err := s.Sweep(cancelled); return err },
+		"get":             func() error { _, err := s.Get(cancelled, kept[0].Key); return err },
+	}
+	for name, op := range ops {
+		err := op()
+		assert.Error(t, err, name)
+		assert.NotErrorIs(t, err, cache.ErrMiss, "%s: a cancelled read is not a miss", name)
+		st, err := s.Stats(ctxT(t))
+		require.NoError(t, err)
+		assert.Equal(t, want, st, "after a cancelled %s", name)
+	}
+	for _, e := range kept {
+		got, err := s.Get(ctxT(t), e.Key)
+		require.NoError(t, err)
+		assert.Equal(t, e.Body, cache.Bytes(got.Body.Bytes()))
+	}
+}

@@ -31,8 +31,9 @@ type Client struct {
 	wg        sync.WaitGroup
 	ctx       context.Context // background work; cancelled by Close
 	cancel    context.CancelFunc
-	storage   string // "indexeddb" or "memory" when Open chose the store
-	ownsStore bool   // Open opened the store, so Close closes it
+	storage   string         // "indexeddb" or "memory" when Open chose the store
+	ownsStore bool           // Open opened the store, so Close closes it
+	fallback  *fallbackStore // Open's IndexedDB store that may fall back to memory
 
 	mu           sync.Mutex
 	revalidating map[string]bool // keys with a background revalidation loop running
@@ -229,8 +230,14 @@ func (c *Client) forget(key string) {
 }
 
 // Storage is "indexeddb" or "memory" for a Client built by Open (where its
-// entries live), "" for one built by New.
-func (c *Client) Storage() string { return c.storage }
+// entries live now: IndexedDB that became unusable falls back to memory),
+// "" for one built by New.
+func (c *Client) Storage() string {
+	if c.fallback != nil && c.fallback.inMemory() {
+		return string(StorageMemory)
+	}
+	return c.storage
+}
 
 // Wait blocks until every background revalidation (with its retries), the
 // start-up sweep and every request whose callers stopped waiting has

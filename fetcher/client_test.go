@@ -669,3 +669,32 @@ func TestCloseCancelsAHangingRevalidation(t *testing.T) {
 		t.Fatal("Close waited for a revalidation that never ends")
 	}
 }
+
+// A response too large to ever store is served unstored, with one too-large
+// warning per URL and no error events, and evicts nothing.
+func TestTooLargeIsServedWithOneWarning(t *testing.T) {
+	srv := &fakeServer{handler: func(_ int, req *Request) (*Response, error) {
+		if req.URL == "https://h.example/small" {
+			return resp(200, "ok", "etag", `"s"`), nil
+		}
+		return resp(200, "0123456789abcdef", "etag", `"b"`), nil
+	}}
+	h := newHarness(t, srv, nil)
+	store, err := cache.NewMemory(cache.Options{AppVersion: "v1", MaxBytes: 10, Now: h.clock.Now})
+	require.NoError(t, err)
+	h.client.opts.Store = store
+	h.mustGet("https://h.example/small")
+	for range 2 {
+		r := h.mustGet("https://h.example/big")
+		assert.Equal(t, "0123456789abcdef", body(r.Body))
+		assert.Equal(t, SourceNetwork, r.Source)
+	}
+	evs := h.take()
+	require.Equal(t, []EventType{EventWarning}, types(evs), "one warning, no error, no eviction")
+	assert.Equal(t, WarnTooLarge, evs[0].Code)
+	assert.Contains(t, evs[0].Message, "16 bytes")
+	st, err := store.Stats(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, cache.Stats{Entries: 1, Bytes: 2}, st, "the small entry stays")
+	assert.Equal(t, int64(0), h.client.Counters().Errors)
+}

@@ -1,6 +1,10 @@
 package fetcher
 
-import "github.com/etagcache/etag-cache/cache"
+import (
+	"strconv"
+
+	"github.com/etagcache/etag-cache/cache"
+)
 
 // validatorsHidden returns the etag-not-exposed warning when a cross-origin
 // response has a body but neither ETag nor Last-Modified, the first time per
@@ -30,4 +34,21 @@ func (c *Client) validatorsHidden(u string, n, old *cache.Entry) *Event {
 	msg += "; responses cannot be revalidated. Fix: have the server send " +
 		"\"Access-Control-Expose-Headers: ETag, Last-Modified\""
 	return &Event{Type: EventWarning, URL: u, Code: WarnETagNotExposed, Message: msg}
+}
+
+// tooLarge returns the too-large warning for a response of size bytes the
+// store refused as one that can never fit (over MaxBytes, or more than the
+// browser would let the origin store even with every entry evicted), the
+// first time per key. The response is served unstored; nothing was evicted.
+func (c *Client) tooLarge(key, u string, size int64, err error) *Event {
+	c.mu.Lock()
+	done := c.warned["too-large\x00"+key]
+	c.warned["too-large\x00"+key] = true
+	c.mu.Unlock()
+	if done {
+		return nil
+	}
+	return &Event{Type: EventWarning, URL: u, Code: WarnTooLarge, Err: err,
+		Message: "a response of " + strconv.FormatInt(size, 10) + " bytes cannot be cached (" + err.Error() +
+			"); it is served without being stored"}
 }

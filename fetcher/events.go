@@ -32,6 +32,10 @@ const (
 	// validator JS can read; the server must send
 	// Access-Control-Expose-Headers: ETag, Last-Modified.
 	WarnETagNotExposed = "etag-not-exposed"
+	// WarnTooLarge: a response can never be stored (larger than MaxBytes, or
+	// than the storage quota allows); it is served unstored and nothing is
+	// evicted for it. Once per URL.
+	WarnTooLarge = "too-large"
 )
 
 // Event is one notification to Options.Events. Only the fields of its Type

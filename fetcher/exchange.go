@@ -31,12 +31,12 @@ const (
 // outcome is what one network exchange for a key did. The engine only
 // produces it; report turns it into events and counters, in one place.
 type outcome struct {
-	kind    outcomeKind
-	result  *Result
-	status  int              // the HTTP status that confirmed the copy (outcomeConfirmed)
-	evicted []cache.Eviction // entries the store removed to make room
-	stored  error            // a failed write; the result is served anyway
-	warning *Event           // a diagnostic about the response (etag-not-exposed)
+	kind     outcomeKind
+	result   *Result
+	status   int              // the HTTP status that confirmed the copy (outcomeConfirmed)
+	evicted  []cache.Eviction // entries the store removed to make room
+	stored   error            // a failed write; the result is served anyway
+	warnings []Event          // diagnostics about the response (etag-not-exposed, too-large)
 }
 
 // sync runs one exchange for key and reports its outcome. It is what the
@@ -145,7 +145,10 @@ func (c *Client) full(ctx context.Context, key, u string, resp *Response, old *c
 		Header: httprules.StoredHeaders(resp.Header), StoredAt: now, ValidatedAt: now,
 		Body: resp.Body, Hash: httprules.Fingerprint(body),
 	}
-	out := &outcome{kind: outcomeFetched, warning: c.validatorsHidden(u, e, old)}
+	out := &outcome{kind: outcomeFetched}
+	if w := c.validatorsHidden(u, e, old); w != nil {
+		out.warnings = append(out.warnings, *w)
+	}
 	changed := old == nil || !sameRepresentation(old, e)
 	if old != nil && changed {
 		out.kind = outcomeUpdated
@@ -176,7 +179,14 @@ func (c *Client) full(ctx context.Context, key, u string, resp *Response, old *c
 
 	evs, err := c.opts.Store.Put(ctx, e)
 	out.evicted = evs
-	if err != nil {
+	switch {
+	case errors.Is(err, cache.ErrTooLarge):
+		// It can never be stored: served as it is, reported once, not as a
+		// failure on every read.
+		if w := c.tooLarge(key, u, e.Size(), err); w != nil {
+			out.warnings = append(out.warnings, *w)
+		}
+	case err != nil:
 		out.stored = fmt.Errorf("fetcher: put %q: %w", u, err)
 	}
 	out.result = resultFromEntry(e, SourceNetwork)

@@ -8,8 +8,8 @@ import "github.com/etagcache/etag-cache/cache"
 // notifications. A successful exchange also clears the key's failed mark.
 func (c *Client) report(key, u string, out *outcome) {
 	c.forget(key)
-	if out.warning != nil {
-		c.emit(*out.warning)
+	for _, w := range out.warnings {
+		c.emit(w)
 	}
 	c.emitEvictions(out.evicted)
 	if out.stored != nil {

@@ -27,13 +27,24 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	var fb *fallbackStore
+	if storage == string(StorageIndexedDB) && cfg.Storage != StorageIndexedDB {
+		fb = &fallbackStore{copts: copts, primary: store}
+		store = fb
+	}
 	opts.Store = store
 	c, err := New(opts)
 	if err != nil {
 		_ = store.Close()
 		return nil, err
 	}
-	c.storage, c.ownsStore = storage, true
+	c.storage, c.ownsStore, c.fallback = storage, true, fb
+	if fb != nil {
+		fb.onFallback = func(err error) {
+			c.emit(Event{Type: EventWarning, Code: WarnStorageFallback,
+				Message: "IndexedDB became unusable; caching in memory for this page only: " + err.Error()})
+		}
+	}
 	if fallback != nil {
 		c.emit(Event{Type: EventWarning, Code: WarnStorageFallback,
 			Message: "IndexedDB is unavailable; caching in memory for this page only: " + fallback.Error()})

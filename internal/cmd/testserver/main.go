@@ -16,6 +16,8 @@
 //	/noexpose/<anything>  the same with an ETag only (no Last-Modified, which is
 //	                      CORS-safelisted) and no Expose-Headers: JS sees no
 //	                      validator at all
+//	/stubborn/<anything>  ignores If-None-Match: 200, the same ETag and body
+//	                      every time (ETag exposed)
 //	/hang                 answers nothing until the client gives up (30 s cap)
 //	/bump?path=P          changes the representation at path P (new ETag, body)
 //	/log?prefix=P         JSON array of the recorded requests whose path starts

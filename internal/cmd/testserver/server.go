@@ -76,6 +76,13 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveResource(w, r, true)
 	case strings.HasPrefix(r.URL.Path, "/noexpose/"):
 		s.serveResource(w, r, false)
+	case strings.HasPrefix(r.URL.Path, "/stubborn/"):
+		// Ignores If-None-Match: 200 with the same ETag and body every time.
+		h.Set("Access-Control-Expose-Headers", "ETag, Last-Modified")
+		h.Set("ETag", `"same"`)
+		h.Set("Cache-Control", "private, no-cache")
+		h.Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"path":%q,"pad":%q}`, r.URL.Path, strings.Repeat("x", 100))
 	default:
 		http.NotFound(w, r)
 	}

@@ -40,6 +40,7 @@ func TestServer(t *testing.T) {
 		{"ims 304", "GET", "/expose/a", []string{"If-Modified-Since", "Tue, 01 Oct 2024 10:00:00 GMT"}, 304, true},
 		{"noexpose has no last-modified", "GET", "/noexpose/a", []string{"If-Modified-Since", "Tue, 01 Oct 2024 10:00:00 GMT"}, 200, false},
 		{"noexpose full", "GET", "/noexpose/a", nil, 200, false},
+		{"stubborn ignores If-None-Match", "GET", "/stubborn/a", []string{"If-None-Match", `"same"`}, 200, true},
 		{"unknown", "GET", "/other", nil, 404, false},
 	}
 	for _, tt := range tests {
