@@ -4,36 +4,48 @@
 //
 // # Policy
 //
-// A Get never returns an entry written under another app version, nor one
-// whose age since ValidatedAt has reached the TTL (exactly at the TTL is
-// expired; a clock that went backwards counts as age zero). Such entries are
-// deleted and reported as a *MissError carrying the Eviction. Put enforces
-// MaxEntries and MaxBytes by evicting the least recently validated entries,
-// never the one just put. Sweep removes every expired and other-version entry.
+// Keys name a namespace, an app version, a method and a URL (Key); a store
+// keys entries under its own app version, so tabs of two releases keep their
+// entries side by side. A Get never returns an entry of another app version
+// (it is a miss that leaves the entry alone), nor one whose age since
+// ValidatedAt has reached the TTL (exactly at the TTL is expired; a clock that
+// went backwards counts as age zero), which is deleted and reported as a
+// *MissError carrying the Eviction. Put enforces MaxEntries and MaxBytes by
+// evicting the least recently validated entries (the last time the server
+// sent or confirmed them), never the one just put. Sweep removes every
+// expired entry and every entry of an app version no open store uses.
 // Times are kept to the millisecond.
 //
 // # IndexedDB schema
 //
-// One database (IDBOptions.DBName) at a fixed schema version, 1. The app
-// version is a field of each record, so an app release never needs an
-// IndexedDB upgrade that another open tab could block.
+// One database (IDBOptions.DBName) at a fixed database version, 2. The app
+// version is inside the keys and records, so an app release never needs an
+// IndexedDB upgrade that another open tab could block. A database of version
+// 1 (this package's earlier schema) is emptied and rebuilt; one of the same
+// name that another program made is left alone (ErrUnavailable).
 //
-//   - object store "entries": records under out-of-line keys (Key); indexes
+//   - object store "entries": records under out-of-line keys
+//     ("<len(ns)>:<ns>|<len(version)>:<version>|<METHOD>|<URL>"); indexes
 //     "validatedAt" (TTL sweep: upperBound(now-TTL), inclusive; least recently
 //     validated eviction: ascending cursor), "version" (sweep: the ranges
-//     below and above the current version) and "ns" (Clear(namespace)). Every
-//     eviction visits only the records it removes.
-//   - object store "meta": {bytes: n} under "totals", the sum of the body
-//     sizes, read and rewritten in the same readwrite transaction as every
-//     put and delete. IndexedDB serialises readwrite transactions on the same
-//     stores across tabs, so the total stays exact with several tabs open.
-//     The entry count is the object store's count(). Records written by other
-//     programs are counted with their "size" field when it is a valid number.
+//     below and above the current version) and "size" (recounting the byte
+//     total without reading bodies). A namespace's entries are one key range
+//     (KeyPrefix), which Clear deletes. Every eviction visits only the
+//     records it removes.
+//   - object store "meta": {bytes, recountedAt} under "totals": the sum of
+//     the records' sizes, read and rewritten in the same readwrite
+//     transaction as every put and delete. IndexedDB serialises readwrite
+//     transactions on the same stores across tabs, so the total stays exact
+//     with several tabs open; the start-up sweep recounts it from the size
+//     index once a day, repairing any drift. The entry count is count().
 //
-// A record is a plain object with readable fields: schema (1), key, url,
-// method, ns, version, etag, lastModified, status, headers (an object of
-// lower-case names to strings), storedAt and validatedAt (milliseconds since
-// the epoch, numbers, so the index orders them), size, hash and body.
+// A record is a plain object: {schema: 3, version, validatedAt, size, meta,
+// body}. version, validatedAt (milliseconds since the epoch) and size are
+// what the indexes need. meta is one JSON string holding the rest -- key,
+// namespace, version, URL, method, status, ETag, Last-Modified, storedAt,
+// the body fingerprint and the headers -- so that judging a record costs one
+// string crossing into Go (see meta.go); JavaScript reads the same fields
+// with one JSON.parse when it serves a record itself (Database, Judge).
 //
 // The body is stored as an ArrayBuffer, not a string or a parsed object:
 //
@@ -54,19 +66,28 @@
 //
 // # Bad input and faults
 //
-//   - A record that does not decode (not an object, a missing field, a wrong
-//     type, a body that is not an ArrayBuffer or does not match size, another
-//     schema number, a key field that differs from its key) is a
-//     ReasonCorrupt miss, and the record is deleted. Decoding checks each
-//     value's type before reading it and never panics.
-//   - IndexedDB undefined, an open that fails, is blocked or times out:
-//     OpenIndexedDB returns an error matching ErrUnavailable; callers fall
-//     back to NewMemory.
-//   - QuotaExceededError on a put: evict 1, 4, then 16 least recently
-//     validated entries, retrying after each; then ErrQuota. The evictions are
-//     returned (ReasonQuota) even with the error; nothing else is lost.
-//   - Another tab deleting or upgrading the database closes the connection
+//   - A record is served only when every identity field it carries agrees
+//     with the key it was read under: the meta's key, namespace, version,
+//     method and URL, and the record's version. A record that does not decode
+//     (not an object, a missing field, a wrong type, a body that is not an
+//     ArrayBuffer or does not match size, another schema number, an identity
+//     field that disagrees) is a ReasonCorrupt miss, and the record is
+//     deleted. Decoding checks each value's type before reading it and never
+//     panics.
+//   - IndexedDB undefined, an open that fails, is blocked or times out, a
+//     database another program made or upgraded past ours: OpenIndexedDB
+//     returns an error matching ErrUnavailable; callers fall back to
+//     NewMemory.
+//   - QuotaExceededError on a put: with navigator.storage.estimate(), the
+//     least recently validated entries are evicted until what the entry needs
+//     is free, and an entry that could not fit even with every entry gone
+//     evicts nothing (ErrTooLarge); without an estimate, 1, 4, then 16 are
+//     evicted, retrying after each; then ErrQuota. The evictions are returned
+//     (ReasonQuota) even with the error; nothing else is lost.
+//   - Another tab deleting the database closes the connection
 //     (versionchange); the next operation reopens it and retries once.
 //   - Every IndexedDB wait is bounded by the caller's context and
-//     IDBOptions.OpTimeout; every operation is one short transaction.
+//     IDBOptions.OpTimeout, and a context that ends is an error, never an
+//     empty result; every operation is one short transaction, aborted when
+//     the operation fails, so nothing is ever committed half done.
 package cache

@@ -52,14 +52,17 @@ func KeyPrefix(namespace string) string {
 //   - scheme and host are lower-cased, the default port (:80 for http, :443
 //     for https) and an empty port are dropped, an empty path becomes "/";
 //   - the fragment is dropped: it is never sent to a server;
-//   - the path and query are kept as given, percent-escapes included (a
-//     server may treat %2F and / differently, or differently ordered queries
-//     as different resources); only characters a browser would escape there
-//     (space, quotes, <, >, `, {, } and non-ASCII bytes in the path; space,
-//     quotes, <, > and non-ASCII in the query) are percent-encoded.
+//   - the path and query are kept as given, percent-escapes included, even
+//     malformed ones such as "%zz" or a lone "%", which a browser sends as
+//     they are (a server may treat %2F and / differently, or differently
+//     ordered queries as different resources); only characters a browser
+//     would escape there (space, quotes, <, >, `, {, } and non-ASCII bytes in
+//     the path; space, quotes, <, > and non-ASCII in the query) are
+//     percent-encoded.
 //
-// A relative URL, another scheme, a missing host, an invalid port, a control
-// character or a malformed percent-escape in the path is a *URLError.
+// A relative URL, another scheme, a missing host, an invalid port or a
+// control character is a *URLError: any URL a browser can fetch can be
+// cached.
 //
 // It is written with string operations rather than net/url, which costs the
 // wasm module about 40 KB and re-escapes paths differently from browsers.
@@ -142,9 +145,6 @@ func parseURL(rawURL string) (parsedURL, error) {
 		p.host += ":" + port
 	}
 	path, query, hasQuery := strings.Cut(rest, "?")
-	if !validEscapes(path) {
-		return fail("malformed percent-escape in path")
-	}
 	if path == "" {
 		path = "/"
 	}
@@ -217,23 +217,6 @@ func lowerASCII(s string) string {
 		}
 	}
 	return s
-}
-
-// validEscapes reports whether every '%' in s starts a %XX escape.
-func validEscapes(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '%' {
-			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
-				return false
-			}
-			i += 2
-		}
-	}
-	return true
-}
-
-func isHex(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
 // pathEscaped and queryEscaped report which bytes a browser percent-encodes

@@ -44,7 +44,7 @@ func TestNormalizeURL(t *testing.T) {
 		{"other scheme", "ftp://h/a", "", true},
 		{"opaque", "https:h/a", "", true},
 		{"empty", "", "", true},
-		{"bad escape", "https://h/%zz", "", true},
+		{"malformed escapes kept as a browser sends them", "https://h/u/%zz/%?q=%", "https://h/u/%zz/%?q=%", false},
 		{"control char", "https://h/a\x7f\x00", "", true},
 		{"only port", "https://:443/a", "", true},
 	}

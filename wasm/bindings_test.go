@@ -195,3 +195,24 @@ func TestStorageFallback(t *testing.T) {
 	assert.Equal(t, "memory", h.Get("storage").String())
 	assert.Equal(t, []string{"storage-fallback"}, warnings)
 }
+
+// Fault 6: URLs a browser fetches as they are -- malformed percent-escapes
+// included -- go through the cache instead of being refused with TypeError.
+// (The loopback test server, Go's net/http, refuses such a request itself,
+// with a 400 that carries no CORS headers: the page sees a network error.)
+func TestURLsWithMalformedEscapesAreFetched(t *testing.T) {
+	h := open(t, nil)
+	for _, path := range []string{"/expose/u/%zz", "/expose/u/%"} {
+		_, jerr := await(t, h.Call("get", serverURL(t)+path))
+		require.NotNil(t, jerr, path)
+		assert.Equal(t, "NetworkError", jerr.Name, "%s: fetched, not refused: %s", path, jerr.Message)
+	}
+	r, jerr := await(t, h.Call("get", serverURL(t)+"/expose/u?q=%zz"))
+	require.Nil(t, jerr, "a malformed escape in the query reaches the server")
+	assert.Equal(t, 200, r.Get("status").Int())
+	r, jerr = await(t, h.Call("get", serverURL(t)+"/expose/u?q=%zz"))
+	require.Nil(t, jerr)
+	assert.Equal(t, "cache", r.Get("source").String(), "and is cached")
+	key := h.Call("key", serverURL(t)+"/expose/u/%zz")
+	assert.Equal(t, js.TypeString, key.Type(), "the URL has a key")
+}

@@ -77,6 +77,9 @@ export class EtagCache extends EventTarget {
       () => this.#startModule());
     this.#tabs = relayUpdates(env.BroadcastChannel, open, {
       update: (raw) => this.#accept('update', raw),
+      fetched: (result) => {
+        if (!this.#closed) this.#subs.fetched(result);
+      },
       warning: (detail) => this.#accept('warning', detail),
     });
     this.#stopOnline = rereadWhenOnline(env.window, () => {
@@ -188,14 +191,23 @@ export class EtagCache extends EventTarget {
     const handle = this.#handle;
     if (!handle) {
       this.#stopTimer();
-      return this.#network.get(href, headers);
+      return this.#shareFetched(await this.#network.get(href, headers));
     }
     if (!headers && this.#reader) {
       const r = await this.#reader.read(href);
       if (r) return r;
     }
     const raw = await callAsync(() => handle.get(href, headers ? { headers } : {}));
-    return convertResult(raw);
+    return this.#shareFetched(convertResult(raw));
+  }
+
+  /**
+   * A result fetched from the network for a URL this tab had not stored raises no `update` (nothing to compare
+   * with), yet another tab may show an older copy of it: its subscribers get the result.
+   */
+  #shareFetched(result) {
+    if (result.source === 'network') this.#tabs.postFetched(result);
+    return result;
   }
 
   /**

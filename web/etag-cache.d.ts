@@ -26,9 +26,13 @@ export interface CacheOptions {
     headers?: HeadersLike;
     credentials?: RequestCredentials;
   };
-  /** Upper bound on the number of entries; the least recently used go first. Default: no bound. */
+  /**
+   * Upper bound on the number of entries. Over it, the least recently *validated* entries go first (the last time the
+   * server sent or confirmed them; with the default revalidation on every read that is close to least recently used,
+   * but an entry fresh under max-age that is read without asking the server ages). Default: no bound.
+   */
   maxEntries?: number;
-  /** Upper bound on the stored body bytes; the least recently used go first. Default: no bound. */
+  /** Upper bound on the stored body bytes; evicts as maxEntries does. Default: no bound. */
   maxBytes?: number;
   /**
    * 'auto' (default): IndexedDB, falling back to memory with a `warning` event (code 'storage-fallback').

@@ -46,6 +46,11 @@ function addHeader(out, name, value, where) {
   if (typeof value !== 'string' || HEADER_VALUE_FORBIDDEN.test(value)) {
     throw typeError(`${where}: invalid value for header ${JSON.stringify(name)}`);
   }
+  if (/[^\x00-\xff]/.test(value)) {
+    // fetch would throw a TypeError of its own, which reached pages as a NetworkError.
+    throw typeError(`${where}: the value of header ${JSON.stringify(name)} has characters beyond Latin-1 ` +
+      '(HTTP header values are bytes; encode it, e.g. with encodeURIComponent)');
+  }
   const key = name.toLowerCase();
   value = value.trim();
   out[key] = key in out ? out[key] + ', ' + value : value;

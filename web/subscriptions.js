@@ -77,6 +77,15 @@ export class Subscriptions {
     if (subs) for (const sub of [...subs]) this.#notify(sub, result);
   }
 
+  /**
+   * Hands a result another tab fetched for a URL it had not stored (no `update` event there: nothing to compare
+   * with) to the subscribers of that URL, which take it if it is another version than theirs.
+   */
+  fetched(result) {
+    const subs = this.#subs.get(result.url);
+    if (subs) for (const sub of [...subs]) this.#notify(sub, result);
+  }
+
   /** Hands an `error` event detail, as an Error with a stable name, to the onError of its URL's subscribers. */
   error(detail) {
     const subs = this.#subs.get(detail.url);

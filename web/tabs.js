@@ -1,6 +1,6 @@
-// tabs.js — one job: keeping a cache in step with the world outside its tab. `update`s are relayed to and from the
-// other tabs of the same (dbName, namespace, version) over a BroadcastChannel, and subscribed URLs are read again
-// when the window comes back online. Both observe the cache through a small interface and know nothing of its
+// tabs.js — one job: keeping a cache in step with the world outside its tab. `update`s, and results fetched for URLs
+// a tab had not stored, are relayed to and from the other tabs of the same (dbName, namespace, version) over a
+// BroadcastChannel, and subscribed URLs are read again when the window comes back online. Both observe the cache through a small interface and know nothing of its
 // insides.
 
 import { reportCallbackError } from './errors.js';
@@ -20,24 +20,29 @@ function channelName(dbName, namespace) {
  *
  * - BC: the BroadcastChannel constructor; without one (or when it throws) the relay does nothing.
  * - scope: {version, dbName, namespace}; a message is accepted only when all three match, besides its shape.
- * - cache: {update(rawDetail), warning(detail)}. update gets the raw detail (as the Go side emitted it, body an
- *   ArrayBuffer) another tab posted: an object with a string url. warning gets a `broadcast-failed` warning detail
- *   when posting fails.
+ * - cache: {update(rawDetail), fetched(result), warning(detail)}. update gets the raw detail (as the Go side emitted
+ *   it, body an ArrayBuffer) another tab posted: an object with a string url. fetched gets a result (data decoded)
+ *   another tab fetched for a URL it had not stored. warning gets a `broadcast-failed` warning detail when posting
+ *   fails.
  *
- * Returns {post(rawDetail), close()}: post shares a local update with the other tabs; close stops the relay.
+ * Returns {post(rawDetail), postFetched(result), close()}: post shares a local update with the other tabs,
+ * postFetched a result fetched from the network; close stops the relay.
  */
 export function relayUpdates(BC, { version, dbName, namespace }, cache) {
   let channel = null;
   const accepts = (msg) =>
-    isPlainObject(msg) && msg.type === 'update' && msg.version === version && msg.dbName === dbName &&
-    msg.namespace === namespace && isPlainObject(msg.detail) && typeof msg.detail.url === 'string';
+    isPlainObject(msg) && (msg.type === 'update' || msg.type === 'fetched') && msg.version === version &&
+    msg.dbName === dbName && msg.namespace === namespace && isPlainObject(msg.detail) &&
+    typeof msg.detail.url === 'string';
   if (typeof BC === 'function') {
     try {
       channel = new BC(channelName(dbName, namespace));
       channel.onmessage = (ev) => {
         try {
           const msg = ev && ev.data;
-          if (accepts(msg)) cache.update(msg.detail);
+          if (!accepts(msg)) return;
+          if (msg.type === 'update') cache.update(msg.detail);
+          else if (typeof cache.fetched === 'function') cache.fetched(msg.detail);
         } catch (err) {
           reportCallbackError(err);
         }
@@ -46,15 +51,21 @@ export function relayUpdates(BC, { version, dbName, namespace }, cache) {
       channel = null;
     }
   }
+  const send = (type, detail) => {
+    if (!channel) return;
+    try {
+      channel.postMessage({ type, version, dbName, namespace, detail });
+    } catch (err) {
+      const message = `etag-cache: could not share an update with other tabs: ${err && err.message}`;
+      cache.warning({ code: 'broadcast-failed', message });
+    }
+  };
   return {
     post(detail) {
-      if (!channel) return;
-      try {
-        channel.postMessage({ type: 'update', version, dbName, namespace, detail });
-      } catch (err) {
-        const message = `etag-cache: could not share an update with other tabs: ${err && err.message}`;
-        cache.warning({ code: 'broadcast-failed', message });
-      }
+      send('update', detail);
+    },
+    postFetched(result) {
+      send('fetched', result);
     },
     close() {
       if (!channel) return;

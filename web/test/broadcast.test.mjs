@@ -56,6 +56,25 @@ test('another tab dispatches the update and feeds subscribers without any reques
   assert.equal(bus.posted.length, 1, 'tab B did not re-broadcast');
 });
 
+test('a result fetched for a URL a tab had not stored reaches the subscribers of the other tabs, not their events',
+  async () => {
+    const bus = channelBus();
+    const fresh = raw(GRADES, '["fetched by A"]', { source: 'network', storedAt: 9 });
+    const a = await tab(bus, undefined, { [GRADES]: fresh });
+    const b = await tab(bus, undefined, { [GRADES]: raw(GRADES, '["old"]', { storedAt: 1 }) });
+    const got = [];
+    const events = [];
+    b.cache.addEventListener('update', (e) => events.push(e.detail));
+    b.cache.subscribe(GRADES, (r) => got.push(r.data));
+    await flush();
+    const r = await a.cache.get(GRADES); // a miss in tab A: fetched, no update event anywhere
+    assert.equal(r.source, 'network');
+    await flush();
+    assert.deepEqual(bus.posted.map((p) => p.msg.type), ['fetched']);
+    assert.deepEqual(got, [['old'], ['fetched by A']]);
+    assert.deepEqual(events, [], 'no update event: tab B learns of it as a subscriber does');
+  });
+
 test('messages that must be ignored', async (t) => {
   const scope = { version: 'v3', dbName: 'school', namespace: 'user-42' };
   const cases = [

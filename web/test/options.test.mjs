@@ -113,6 +113,11 @@ test('normalizeHeaders', async (t) => {
   for (const [name, input, want] of cases) {
     await t.test(name, () => assert.deepEqual(normalizeHeaders(input, 'h'), want));
   }
+  await t.test('Latin-1 values pass; others are a TypeError, not a NetworkError from fetch later', () => {
+    assert.deepEqual(normalizeHeaders({ 'X-Name': 'Zoë' }, 'h'), { 'x-name': 'Zoë' });
+    assert.throws(() => normalizeHeaders({ 'X-Name': 'محمد' }, 'h'), { name: 'TypeError', message: /Latin-1/ });
+    assert.throws(() => normalizeHeaders([['X-Name', 'a😀']], 'h'), TypeError);
+  });
 });
 
 test('resolveURL resolves against the page and drops the fragment', async (t) => {
