@@ -133,7 +133,7 @@ func (c *Client) Get(ctx context.Context, rawURL string, opt ...GetOption) (*Res
 func (c *Client) serveCached(key, u string, hdr map[string]string, e *cache.Entry) *Result {
 	c.stats.hits.Add(1)
 	now := c.opts.Now()
-	f := httprules.FreshnessOf(e.Header)
+	f := httprules.FreshnessOf(e.Header, e.ValidatedAt)
 	res := resultFromEntry(e, SourceCache)
 	c.mu.Lock()
 	failed := c.failed[key]

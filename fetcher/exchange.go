@@ -82,6 +82,22 @@ func (c *Client) exchange(ctx context.Context, key, u string, hdr map[string]str
 	if resp.Body == nil {
 		resp.Body = cache.Bytes(nil)
 	}
+	if resp.Status == 304 && conditional && !confirms(old, resp.Header) {
+		// A 304 naming another representation than the stored one (its
+		// ETag or Last-Modified differs): nothing is updated, and the
+		// representation is fetched once, unconditionally.
+		req = &Request{Method: "GET", URL: u, Header: maps.Clone(hdr), Credentials: c.opts.Credentials}
+		conditional = false
+		if resp, err = c.roundTrip(ctx, req); err != nil {
+			return nil, err
+		}
+		if resp.Header == nil {
+			resp.Header = map[string]string{}
+		}
+		if resp.Body == nil {
+			resp.Body = cache.Bytes(nil)
+		}
+	}
 	switch {
 	case resp.Status == 304 && conditional:
 		return c.notModified(ctx, key, u, resp, old)

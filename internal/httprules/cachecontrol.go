@@ -36,8 +36,58 @@ type CacheControl struct {
 // joined with commas). Directive names are case-insensitive tokens, values are
 // tokens or quoted-strings (which may contain commas). A malformed element is
 // skipped up to the next top-level comma: garbage means "no directive", never
-// a panic. Parsing never fails.
+// a panic -- except that no-store and no-cache are read conservatively: a
+// whitespace-separated "no-store" or "no-cache" anywhere outside a quoted
+// string counts, so `no-store no-cache` (invalid, but servers send it) is
+// not stored. Parsing never fails.
 func ParseCacheControl(s string) CacheControl {
+	cc := parseDirectives(s)
+	store, cache := conservative(s)
+	cc.NoStore = cc.NoStore || store
+	cc.NoCache = cc.NoCache || cache
+	return cc
+}
+
+// conservative reports whether "no-store" or "no-cache" appears in s as a
+// word of its own (case-insensitive), outside quoted strings.
+func conservative(s string) (noStore, noCache bool) {
+	inQuote := false
+	start := -1
+	word := func(end int) {
+		if start < 0 {
+			return
+		}
+		switch strings.ToLower(s[start:end]) {
+		case "no-store":
+			noStore = true
+		case "no-cache":
+			noCache = true
+		}
+		start = -1
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case inQuote && c == '\\':
+			i++
+		case c == '"':
+			word(i)
+			inQuote = !inQuote
+		case inQuote:
+		case c == ' ' || c == '\t' || c == ',' || c == '=':
+			word(i)
+		case start < 0:
+			start = i
+		}
+	}
+	if !inQuote {
+		word(len(s))
+	}
+	return noStore, noCache
+}
+
+// parseDirectives is ParseCacheControl without the conservative reading.
+func parseDirectives(s string) CacheControl {
 	var cc CacheControl
 	maxAges := 0
 	for s != "" {
