@@ -215,7 +215,8 @@ function idbReq(r) {
 function idbDone(tx) {
   return new Promise((resolve, reject) => { tx.oncomplete = resolve; tx.onerror = tx.onabort = () => reject(tx.error); });
 }
-const ourKey = (url) => '0:|GET|' + new URL(url, location.href).href; // cache.Key("", "GET", url)
+// cache.Key("", "bench", "GET", url): <len(ns)>:<ns>|<len(version)>:<version>|METHOD|url (cache/key.go).
+const ourKey = (url) => '0:|5:bench|GET|' + new URL(url, location.href).href;
 
 /**
  * Bulk-fills ours' database straight through IndexedDB: clones the record the library itself wrote for `template`
@@ -237,7 +238,7 @@ async function bulkFill({ db, template, urls, etagOf }) {
       for (const url of urls.slice(i, i + 2500)) {
         const key = ourKey(url);
         const fields = { key, url: new URL(url, location.href).href, etag: etagOf(url), storedAt: now };
-        // The record (cache/idb_record.go, schema 2) keeps key, URL, validators and storedAt in one JSON string.
+        // The record (cache/idb_record.go, schema 3) keeps key, URL, validators and storedAt in one JSON string.
         const rec = { ...tmpl, meta: JSON.stringify({ ...JSON.parse(tmpl.meta), ...fields }), validatedAt: now };
         entries.put(rec, key);
         added += tmpl.size;
