@@ -110,8 +110,10 @@ var (
 	// ErrQuota means the browser refused a write for lack of space even after
 	// evicting entries.
 	ErrQuota = errors.New("cache: storage quota exceeded")
-	// ErrTooLarge means one entry alone exceeds MaxBytes.
-	ErrTooLarge = errors.New("cache: entry larger than MaxBytes")
+	// ErrTooLarge means one entry cannot be stored however much is evicted:
+	// it alone exceeds MaxBytes, or the browser refused it with everything
+	// evictable evicted (which was then put back).
+	ErrTooLarge = errors.New("cache: entry too large to store")
 	// ErrClosed means the store was closed.
 	ErrClosed = errors.New("cache: store closed")
 )

@@ -17,7 +17,7 @@ import (
 func FailNextPuts(n int) (restore func()) {
 	var left atomic.Int32
 	left.Store(int32(n))
-	testHookSpace = func() (int64, int64, bool) { return 0, 0, false } // unknown: evict 1, 4, 16
+	testHookSpace = func() (int64, int64, bool) { return 0, 0, false } // unknown: start at quotaMargin
 	testHookPut = func(tx *idb.Transaction) error {
 		if left.Add(-1) < 0 {
 			return nil

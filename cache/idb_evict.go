@@ -69,33 +69,57 @@ func walk(ctx context.Context, entries *idb.ObjectStore, index string, rng *idb.
 }
 
 // evictOldest deletes least-recently-validated entries other than keep until
-// at least need bytes are freed (or, with need <= 0, up to n entries), after
-// a QuotaExceededError.
-func (s *IDBStore) evictOldest(ctx context.Context, keep string, need int64, n int) ([]Eviction, error) {
-	var evs []Eviction
+// at least need bytes are freed (at least one entry), after a
+// QuotaExceededError. It returns the evictions, the bytes they freed and a
+// restore that puts the deleted records back, in one transaction, under the
+// keys nobody has written since.
+func (s *IDBStore) evictOldest(ctx context.Context, keep string, need int64) ([]Eviction, int64, func() error, error) {
+	var (
+		evs   []Eviction
+		freed int64
+		keys  []string
+		recs  []js.Value
+	)
 	err := s.do(ctx, "evict", keep, idb.TransactionReadWrite, true, func(ctx context.Context, t *txn) error {
-		evs = nil
-		var freed int64
+		evs, freed, keys, recs = nil, 0, nil, nil
 		err := walk(ctx, t.entries, byValidated, nil, func(k string, rec js.Value) (del, stop bool) {
-			if k == keep {
+			if k == keep || k == "" {
 				return false, false
 			}
 			evs = append(evs, recordEviction(k, rec, ReasonQuota))
+			keys, recs = append(keys, k), append(recs, rec)
 			freed += recordSize(rec)
-			if need > 0 {
-				return true, freed >= need
-			}
-			return true, len(evs) >= n
+			return true, freed >= need
 		})
 		if err != nil || len(evs) == 0 {
 			return err
 		}
 		return t.addBytes(ctx, -freed)
 	})
-	if err != nil {
-		return nil, err
+	if err != nil || len(evs) == 0 {
+		return nil, 0, nil, err
 	}
-	return evs, nil
+	restore := func() error {
+		// Not ctx: a put cancelled after evicting must still put back.
+		return s.do(context.WithoutCancel(ctx), "restore", keep, idb.TransactionReadWrite, true, func(ctx context.Context, t *txn) error {
+			var back int64
+			for i, k := range keys {
+				cur, err := t.get(ctx, k)
+				if err != nil {
+					return err
+				}
+				if !cur.IsUndefined() {
+					continue // written again since: the newer record stays
+				}
+				if _, err := t.entries.PutKey(js.ValueOf(k), recs[i]); err != nil {
+					return err
+				}
+				back += recordSize(recs[i])
+			}
+			return t.addBytes(ctx, back)
+		})
+	}
+	return evs, freed, restore, nil
 }
 
 // Clear removes every entry of namespace, of every app version -- the key

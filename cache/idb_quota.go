@@ -13,7 +13,7 @@ import (
 // the free space comes from navigator.storage.estimate() and what our entries
 // hold from the byte total.
 func (s *IDBStore) putWithQuota(ctx context.Context, key string, size int64, put func() ([]Eviction, error)) ([]Eviction, error) {
-	evict := func(need int64, n int) ([]Eviction, error) { return s.evictOldest(ctx, key, need, n) }
+	evict := func(need int64) ([]Eviction, int64, func() error, error) { return s.evictOldest(ctx, key, need) }
 	free := func() (free, ours int64, ok bool) {
 		if testHookSpace != nil {
 			return testHookSpace()

@@ -5,6 +5,7 @@ package cache_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall/js"
@@ -383,31 +384,36 @@ func TestIDBOpenVersionError(t *testing.T) {
 	require.ErrorIs(t, err, cache.ErrUnavailable)
 }
 
+// A put refused for lack of space evicts the least recently validated entries
+// (64 kB first, then as much again) and retries; one that is still refused
+// once its own size is freed, or once nothing is left, puts every evicted
+// record back: a response that cannot fit never costs the cache its copies.
 func TestIDBQuotaRetry(t *testing.T) {
+	const each, newSize = 40 << 10, 100 << 10 // 64 kB frees two entries
 	tests := []struct {
 		name        string
 		failures    int
 		stored      int
-		wantEvicted int
+		wantEvicted int // evictions that stand
 		wantErr     error
 	}{
-		{"one refusal: evict 1, retry", 1, 5, 1, nil},
-		{"two refusals: evict 1 then 4", 2, 8, 5, nil},
-		{"refusals outlast retries", 10, 30, 21, cache.ErrQuota},
-		{"nothing left to evict", 10, 2, 2, cache.ErrQuota},
+		{"one refusal: 64 kB freed, retry", 1, 5, 2, nil},
+		{"two refusals: then as much again", 2, 8, 4, nil},
+		{"refused with its size freed: all put back", 10, 10, 0, cache.ErrTooLarge},
+		{"refused with nothing left: all put back", 10, 2, 0, cache.ErrTooLarge},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStore(t, testDBName(t), cache.Options{})
 			var kept []*cache.Entry
 			for i := 0; i < tc.stored; i++ {
-				e := testEntry(t, fmt.Sprintf("/e%02d", i), "xx", storetest.Base.Add(time.Duration(i)*time.Second))
+				e := testEntry(t, fmt.Sprintf("/e%02d", i), strings.Repeat("x", each), storetest.Base.Add(time.Duration(i)*time.Second))
 				_, err := s.Put(ctxT(t), e)
 				require.NoError(t, err)
 				kept = append(kept, e)
 			}
 			t.Cleanup(cache.FailNextPuts(tc.failures))
-			newE := testEntry(t, "/new", "new", storetest.Base.Add(time.Hour))
+			newE := testEntry(t, "/new", strings.Repeat("n", newSize), storetest.Base.Add(time.Hour))
 			evs, err := s.Put(ctxT(t), newE)
 			require.Len(t, evs, tc.wantEvicted)
 			for i, ev := range evs {
@@ -416,20 +422,23 @@ func TestIDBQuotaRetry(t *testing.T) {
 			}
 			st, serr := s.Stats(ctxT(t))
 			require.NoError(t, serr)
+			left := tc.stored - tc.wantEvicted
 			if tc.wantErr != nil {
 				require.ErrorIs(t, err, tc.wantErr)
 				_, gerr := s.Get(ctxT(t), newE.Key)
 				require.ErrorIs(t, gerr, cache.ErrMiss, "the refused entry was not stored")
-				assert.Equal(t, cache.Stats{Entries: tc.stored - tc.wantEvicted, Bytes: int64(2 * (tc.stored - tc.wantEvicted))}, st)
+				assert.Equal(t, cache.Stats{Entries: left, Bytes: int64(each * left)}, st)
 			} else {
 				require.NoError(t, err)
 				_, gerr := s.Get(ctxT(t), newE.Key)
 				require.NoError(t, gerr)
-				assert.Equal(t, cache.Stats{Entries: tc.stored - tc.wantEvicted + 1, Bytes: int64(2*(tc.stored-tc.wantEvicted) + 3)}, st)
+				assert.Equal(t, cache.Stats{Entries: left + 1, Bytes: int64(each*left + newSize)}, st)
 			}
 			for _, e := range kept[tc.wantEvicted:] {
-				_, gerr := s.Get(ctxT(t), e.Key)
-				assert.NoError(t, gerr, "no entry lost beyond those evicted")
+				got, gerr := s.Get(ctxT(t), e.Key)
+				if assert.NoError(t, gerr, "no entry lost beyond those evicted") {
+					assert.True(t, string(e.Body.Bytes()) == string(got.Body.Bytes()), "body of %s intact", e.URL)
+				}
 			}
 		})
 	}
