@@ -83,7 +83,8 @@ func WithHeader(h map[string]string) GetOption {
 // starts one background revalidation whose outcome arrives as an event.
 // Without one it fetches from the network (Source network) and stores the
 // response if its status is cacheable and it is not no-store. Errors:
-// ErrNetwork, ErrTimeout, *HTTPStatusError (with an error event), or ctx's.
+// ErrNetwork, ErrTimeout, *HTTPStatusError (with an error event), ErrClosed
+// once Close has been called (also for a get it cut short), or ctx's.
 func (c *Client) Get(ctx context.Context, rawURL string, opt ...GetOption) (*Result, error) {
 	key, u, err := c.opts.Store.Key(c.opts.Namespace, "GET", rawURL)
 	if err != nil {
@@ -98,10 +99,15 @@ func (c *Client) Get(ctx context.Context, rawURL string, opt ...GetOption) (*Res
 		hdr = map[string]string{}
 	}
 	maps.Copy(hdr, g.header)
+	if c.ctx.Err() != nil {
+		return nil, fmt.Errorf("fetcher: get %q: %w", u, ErrClosed)
+	}
 
 	e, err := c.opts.Store.Get(ctx, key)
 	var miss *cache.MissError
 	switch {
+	case c.ctx.Err() != nil, errors.Is(err, cache.ErrClosed):
+		return nil, fmt.Errorf("fetcher: get %q: %w", u, ErrClosed)
 	case err == nil && e != nil:
 		return c.serveCached(key, u, hdr, e), nil
 	case errs.Into(err, &miss):
@@ -121,6 +127,11 @@ func (c *Client) Get(ctx context.Context, rawURL string, opt ...GetOption) (*Res
 		return c.sync(c.ctx, key, u, hdr, nil)
 	})
 	if err != nil {
+		if c.ctx.Err() != nil && ctx.Err() == nil {
+			// Close cut the exchange short: not a network failure (an app
+			// would show "offline"), and no error event.
+			return nil, fmt.Errorf("fetcher: get %q: %w", u, ErrClosed)
+		}
 		if ctx.Err() == nil && !shared {
 			c.emitError(u, err)
 		}

@@ -670,6 +670,34 @@ func TestCloseCancelsAHangingRevalidation(t *testing.T) {
 	}
 }
 
+// A get waiting for the server when Close is called fails with ErrClosed,
+// not ErrNetwork (an app would show "offline"), and raises no error event;
+// a get after Close fails the same way without a request.
+func TestCloseCutsAWaitingGetShortWithErrClosed(t *testing.T) {
+	arrived := make(chan struct{}, 1)
+	hang := TransportFunc(func(ctx context.Context, req *Request) (*Response, error) {
+		arrived <- struct{}{}
+		<-ctx.Done()
+		return nil, fmt.Errorf("%w: %w", ErrNetwork, ctx.Err()) // as the fetch transport reports an abort
+	})
+	h := newHarness(t, hang, func(o *Options) { o.Timeout = time.Hour })
+	errc := make(chan error, 1)
+	go func() {
+		_, err := h.client.Get(context.Background(), testURL)
+		errc <- err
+	}()
+	<-arrived
+	require.NoError(t, h.client.Close())
+	err := <-errc
+	require.ErrorIs(t, err, ErrClosed)
+	assert.NotErrorIs(t, err, ErrNetwork)
+	assert.Empty(t, h.take(), "no error event for a get cut short by Close")
+
+	_, err = h.client.Get(context.Background(), testURL)
+	require.ErrorIs(t, err, ErrClosed)
+	assert.Empty(t, arrived, "no request after Close")
+}
+
 // A response too large to ever store is served unstored, with one too-large
 // warning per URL and no error events, and evicts nothing.
 func TestTooLargeIsServedWithOneWarning(t *testing.T) {

@@ -14,6 +14,8 @@ var (
 	ErrNetwork = errors.New("fetcher: network error")
 	// ErrTimeout means the request deadline (Options.Timeout) passed first.
 	ErrTimeout = errors.New("fetcher: request timed out")
+	// ErrClosed means the client was closed before the call could finish.
+	ErrClosed = errors.New("fetcher: cache closed")
 )
 
 // HTTPStatusError is returned by Get when the server answered with a status

@@ -92,7 +92,7 @@ export class EtagCache extends EventTarget {
       if (typeof handle.database === 'function') this.#reader = new Reader(handle);
       this.#network.handOver((r) => {
         const { url, ...response } = r;
-        callAsync(() => handle.adopt(url, response)).catch(reportCallbackError);
+        if (!this.#closed) callAsync(() => handle.adopt(url, response)).catch(reportCallbackError);
       });
     };
     controls.ready = () => this.#release();
@@ -196,6 +196,9 @@ export class EtagCache extends EventTarget {
     if (!headers && this.#reader) {
       const r = await this.#reader.read(href);
       if (r) return r;
+      // close() may have run meanwhile: the Go side releases the handle's functions, and calling one then only
+      // logs "call to released function" and returns undefined.
+      this.#checkOpen();
     }
     const raw = await callAsync(() => handle.get(href, headers ? { headers } : {}));
     return this.#shareFetched(convertResult(raw));
@@ -272,6 +275,7 @@ export class EtagCache extends EventTarget {
     this.#stopOnline();
     this.#subs.clear();
     this.#pending = [];
+    if (this.#reader) this.#reader.close();
     if (this.#handle) await callAsync(() => this.#handle.close());
   }
 

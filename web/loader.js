@@ -110,6 +110,7 @@ async function run(wasmURL, wasmExecURL, response, notes) {
  * Prepares the load of the module at wasmURL (an absolute href) with the wasm_exec.js at wasmExecURL (imported only
  * when no Go class is defined yet). Returns {local, api, start, notes}:
  *   local: Promise<boolean>, whether the module came without the network (then the load is already under way);
+ *     once the load has finished, true for every later call;
  *   start(): begins the download of a module that is not local (idempotent; nothing to do when local). The
  *     download asks for low fetch priority;
  *   api: Promise of the api the program registers. It rejects with EtagCacheError when the file cannot be fetched,
@@ -139,6 +140,8 @@ export function prepareModule(wasmURL, wasmExecURL) {
   loads.set(wasmURL, load);
   load.api.then(
     () => {
+      // Loaded: every later cache of this page has the module at hand, though this load was a first visit's.
+      load.local = Promise.resolve(true);
       if (!wasmURL.startsWith(globalThis.location ? globalThis.location.origin + '/' : '\0')) writeMarker(wasmURL);
     },
     () => loads.delete(wasmURL),

@@ -32,9 +32,15 @@ export class Reader {
   #handle;
   #keys = new Map(); // href -> key, or null for a URL Go refuses
   #conn = undefined; // {db, store} from handle.database(), null when there is none; undefined: not asked yet
+  #closed = false;
 
   constructor(handle) {
     this.#handle = handle;
+  }
+
+  /** Stops using the handle: its functions are released when the Go side closes. Reads then resolve with null. */
+  close() {
+    this.#closed = true;
   }
 
   /** Resolves with the cached result for href, or null when the general path must answer. Never rejects. */
@@ -47,6 +53,7 @@ export class Reader {
   }
 
   async #read(href) {
+    if (this.#closed) return null;
     let key = this.#keys.get(href);
     if (key === undefined) {
       key = this.#handle.key(href);
@@ -67,7 +74,7 @@ export class Reader {
       this.#conn = undefined; // closed under us: the general path reconnects, then we ask for the new one
       return null;
     }
-    if (rec === undefined) return null;
+    if (rec === undefined || this.#closed) return null;
     const verdict = this.#handle.judge(key, rec);
     if (verdict === MISS) return null;
     const m = JSON.parse(rec.meta);
