@@ -82,9 +82,15 @@ test-browser: $(WBT_STAMP) chromium
 test-js:
 	cd web && node --test test/*.test.mjs
 
-## test-e2e: the demo page driven by Playwright in headless Chromium.
+## test-e2e: the demo page, first visits, the faults of "never wrong, never leaked, never lost" (quota, app versions
+## side by side, cache lifecycle) and the soak test (~25 s, bounded at 60 s), driven by Playwright in headless Chromium.
 test-e2e: build web/node_modules/.installed chromium
 	cd web && DIST_DIR=$(DIST) node --test --test-concurrency=1 e2e/
+
+## soak: only the soak test of test-e2e, e.g. with another seed or length: make soak SOAK_SEED=7 SOAK_OPS=3000.
+.PHONY: soak
+soak: build web/node_modules/.installed chromium
+	cd web && DIST_DIR=$(DIST) node --test --test-concurrency=1 e2e/soak.test.mjs
 
 ## pack: the npm package a user installs, dist/etag-cache-<version>.tgz, from a fresh `make build`.
 pack: build

@@ -8,7 +8,8 @@ import (
 // DEMO/TEST-ONLY endpoints. They exist so the demo's "slow 3G" switch and the
 // end-to-end tests can steer the sample API; a real backend has nothing like them.
 //
-//	POST /api/_control/reset             seed data back, request log emptied, latency back to -latency
+//	POST /api/_control/reset             seed data back, request log emptied, latency back to -latency,
+//	                                     /api/_test/echo's generations back to 0
 //	GET  /api/_control/latency           {"ms": n}
 //	POST /api/_control/latency {"ms":n}  delay every sample-API response by n ms (0 turns it off)
 //	POST /api/_control/hold {"on":b}     on: sample-API requests wait (logged as pending) until it is turned off
@@ -24,6 +25,7 @@ func (s *server) handleControl(w http.ResponseWriter, r *http.Request) {
 		s.latency.Store(int64(s.opts.Latency))
 		s.hold.set(false)
 		s.module.set("normal")
+		s.echo.reset()
 		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 	case "GET /api/_control/latency":
 		writeJSON(w, http.StatusOK, latencyBody{Ms: durationMs(time.Duration(s.latency.Load()))})

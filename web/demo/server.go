@@ -33,6 +33,7 @@ type server struct {
 	latency atomic.Int64 // nanoseconds
 	hold    gate
 	module  moduleControl
+	echo    echoes // DEMO/TEST-ONLY: /api/_test/echo's request counts (testapi.go)
 	log     requestLog
 	mux     *http.ServeMux
 }
@@ -49,6 +50,7 @@ func newServer(opts options) *server {
 
 	s.mux.HandleFunc("/api/grades/", s.withAPI(s.handleGrades))
 	s.mux.HandleFunc("/api/_control/", s.handleControl)
+	s.mux.HandleFunc("/api/_test/", s.withAPI(s.handleTest))
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusNotFound, apiError{"Not found."})
 	})

@@ -18,7 +18,7 @@ export const outDir = fileURLToPath(new URL('./out/', import.meta.url));
 
 /** Flags for Debian's Chromium on a machine without a network: without the background-networking ones it floods
  * the closed network with connection attempts. */
-const CHROME_ARGS = [
+export const CHROME_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -103,6 +103,138 @@ export function launchBrowser() {
     headless: true,
     args: CHROME_ARGS,
   });
+}
+
+/**
+ * Launches Chromium on a persistent profile in a new temp dir (a real on-disk profile: what DevTools' per-origin
+ * quota override needs to produce real QuotaExceededErrors). Returns {context, close()}; close also removes the dir.
+ */
+export async function launchPersistent() {
+  const dir = await mkdtemp(path.join(tmpdir(), 'etag-cache-profile-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: CHROME_ARGS,
+  });
+  return {
+    context,
+    async close() {
+      await context.close().catch(() => {});
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens a page of context on the demo's blank page (/demo/blank.html), with the collectors of newDemoPage. */
+export async function newBlankPage(context, baseURL) {
+  const p = await newDemoPage(context);
+  await p.page.goto(new URL('/demo/blank.html', baseURL).href);
+  return p;
+}
+
+/**
+ * In the page: imports /etag-cache.js, opens a cache with options (waiting until the module is attached, so
+ * entries are stored from the first get on), keeps it as window.__cache and records its events in window.__events as {type, ...detail}
+ * (an `update`'s data is left out: it can be large). Returns cache.storage.
+ */
+export function openCacheIn(page, options) {
+  return page.evaluate(async (options) => {
+    const { createCache } = await import('/etag-cache.js');
+    window.__events = [];
+    const cache = await createCache(options);
+    window.__cache = cache;
+    for (const type of ['update', 'revalidated', 'error', 'evict', 'warning']) {
+      cache.addEventListener(type, (e) => {
+        const { data, ...rest } = e.detail;
+        window.__events.push({ type, ...rest });
+      });
+    }
+    // stats() starts the module's download at once on a first visit (else it waits for the page to be idle).
+    await cache.stats().catch(() => {});
+    await cache.ready;
+    return cache.storage;
+  }, options);
+}
+
+/** In the page: the events window.__cache recorded (openCacheIn), optionally only those of type. */
+export function eventsIn(page, type) {
+  return page.evaluate((type) => window.__events.filter((e) => !type || e.type === type), type);
+}
+
+/**
+ * In a page of the database's origin: reads IndexedDB database dbName directly (opened without a version, so never
+ * upgraded; close every cache on it first). Returns {entries: [{key, size, bodyBytes, version, body}], bodyBytes
+ * (the sum of the records' body.byteLength), sizes (the sum of their size fields), totals (the 'meta' store's
+ * record under 'totals')}. body is the body decoded as JSON when withBodies (else undefined).
+ */
+export function readDatabase(page, dbName, { withBodies = false } = {}) {
+  return page.evaluate(async ([dbName, withBodies]) => {
+    const req = (r) => new Promise((resolve, reject) => {
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const db = await req(indexedDB.open(dbName));
+    try {
+      const tx = db.transaction(['entries', 'meta'], 'readonly');
+      const entries = [];
+      let bodyBytes = 0;
+      let sizes = 0;
+      await new Promise((resolve, reject) => {
+        const c = tx.objectStore('entries').openCursor();
+        c.onerror = () => reject(c.error);
+        c.onsuccess = () => {
+          const cur = c.result;
+          if (!cur) return resolve();
+          const rec = cur.value;
+          const n = rec.body instanceof ArrayBuffer ? rec.body.byteLength : -1;
+          bodyBytes += n;
+          sizes += rec.size;
+          let body;
+          if (withBodies) {
+            try {
+              body = JSON.parse(new TextDecoder().decode(rec.body));
+            } catch {
+              body = null;
+            }
+          }
+          entries.push({ key: cur.key, size: rec.size, bodyBytes: n, version: rec.version, body });
+          cur.continue();
+        };
+      });
+      const totals = await req(tx.objectStore('meta').get('totals'));
+      return { entries, bodyBytes, sizes, totals: totals ?? null };
+    } finally {
+      db.close();
+    }
+  }, [dbName, withBodies]);
+}
+
+/** The namespace and version a key of the IndexedDB store names ("<len>:<ns>|<len>:<version>|<METHOD>|<URL>"). */
+export function parseKey(key) {
+  let i = 0;
+  const part = () => {
+    const colon = key.indexOf(':', i);
+    const n = Number(key.slice(i, colon));
+    const s = key.slice(colon + 1, colon + 1 + n);
+    i = colon + 1 + n + 1; // past the '|'
+    return s;
+  };
+  const ns = part();
+  const version = part();
+  const rest = key.slice(i);
+  const bar = rest.indexOf('|');
+  return { ns, version, method: rest.slice(0, bar), url: rest.slice(bar + 1) };
+}
+
+/** Polls cond (async) every 50 ms until it is truthy; returns its value. Throws naming what after timeout ms. */
+export async function waitUntil(cond, what, timeout = 20000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await cond();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /**
