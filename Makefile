@@ -16,7 +16,8 @@ NOISE     := grep -v --line-buffered 'IPAddressSpace' || true
 FUZZTIME  ?= 3s
 # Fuzz targets, package:FuzzName (FuzzIfNoneMatch also fuzzes ParseETag and the comparisons).
 FUZZ_TARGETS := ./internal/httprules:FuzzIfNoneMatch ./internal/httprules:FuzzCacheControl \
-  ./internal/httprules:FuzzHTTPDate ./internal/httprules:FuzzAge ./cache:FuzzKey ./cache:FuzzMeta
+  ./internal/httprules:FuzzHTTPDate ./internal/httprules:FuzzAge ./internal/httprules:FuzzVary ./cache:FuzzKey \
+  ./cache:FuzzMeta
 
 # What a user copies (dist/) and what the npm package holds: the JS face bundled into one file (see build), the
 # Svelte store, their types, the module and Go's wasm_exec.js.

@@ -12,7 +12,10 @@
 // went backwards counts as age zero), which is deleted and reported as a
 // *MissError carrying the Eviction. Put enforces MaxEntries and MaxBytes by
 // evicting the least recently validated entries (the last time the server
-// sent or confirmed them), never the one just put. Sweep removes every
+// sent or confirmed them), never the one just put. Variants of one URL (a
+// response's Vary values, Entry.Vary) are stored under VariantKey keys, which
+// start with the URL's key: each is an entry of its own, and Delete of the
+// URL's key removes them all. Sweep removes every
 // expired entry and every entry of an app version no open store uses.
 // Times are kept to the millisecond.
 //
@@ -43,7 +46,7 @@
 // body}. version, validatedAt (milliseconds since the epoch) and size are
 // what the indexes need. meta is one JSON string holding the rest -- key,
 // namespace, version, URL, method, status, ETag, Last-Modified, storedAt,
-// the body fingerprint and the headers -- so that judging a record costs one
+// the body fingerprint, the headers and the Vary values -- so that judging a record costs one
 // string crossing into Go (see meta.go); JavaScript reads the same fields
 // with one JSON.parse when it serves a record itself (Database, Judge).
 //

@@ -30,6 +30,12 @@ type Entry struct {
 	// at least content-type, cache-control, date, expires and content-length
 	// when the server sent them.
 	Header map[string]string
+	// Vary holds, for each request header name the response's Vary names
+	// (lower case), the value the request that fetched it carried ("" when
+	// absent). A request is served this entry only if its values match. nil
+	// when the response does not vary. Several variants of one URL are
+	// stored under VariantKey keys.
+	Vary map[string]string
 
 	// StoredAt is when this body arrived from the network.
 	StoredAt time.Time

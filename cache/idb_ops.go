@@ -259,7 +259,8 @@ func (s *IDBStore) Touch(ctx context.Context, key string, r Revalidation) (*Entr
 	return out, nil
 }
 
-// Delete removes the entry under key and reports whether there was one.
+// Delete removes the entry under key and its variants (VariantKey) and
+// reports whether there was any.
 func (s *IDBStore) Delete(ctx context.Context, key string) (bool, error) {
 	var found bool
 	err := s.do(ctx, "delete", key, idb.TransactionReadWrite, true, func(ctx context.Context, t *txn) error {
@@ -267,11 +268,27 @@ func (s *IDBStore) Delete(ctx context.Context, key string) (bool, error) {
 		if err != nil {
 			return err
 		}
-		if found = !rec.IsUndefined(); !found {
-			return nil
+		var freed int64
+		if found = !rec.IsUndefined(); found {
+			if _, err := t.entries.Delete(js.ValueOf(key)); err != nil {
+				return err
+			}
+			freed = recordSize(rec)
 		}
-		_, err = deleteRecord(ctx, t, key, rec, ReasonManual)
-		return err
+		// The key's variants (VariantKey): the range of keys key + NUL + ....
+		rng, err := idb.NewKeyRangeBound(js.ValueOf(key+variantSep), js.ValueOf(key+variantSep+"\uffff"), false, false)
+		if err != nil {
+			return err
+		}
+		err = walk(ctx, t.entries, "", rng, func(_ string, rec js.Value) (del, stop bool) {
+			found = true
+			freed += recordSize(rec)
+			return true, false
+		})
+		if err != nil {
+			return err
+		}
+		return t.addBytes(ctx, -freed)
 	})
 	return found, err
 }

@@ -78,7 +78,7 @@ func decodeFields(key string, rec js.Value) (*Entry, error) {
 	if m.Key != key {
 		return nil, fmt.Errorf("%w: meta names key %q, stored under %q", errCorrupt, m.Key, key)
 	}
-	if joinKey(m.Namespace, m.Version, m.Method, m.URL) != key {
+	if !identityKey(key, joinKey(m.Namespace, m.Version, m.Method, m.URL), m.Vary) {
 		return nil, fmt.Errorf("%w: namespace %q, version %q, method %q and URL %q do not make key %q",
 			errCorrupt, m.Namespace, m.Version, m.Method, m.URL, key)
 	}

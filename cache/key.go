@@ -2,6 +2,7 @@ package cache
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -36,6 +37,51 @@ func Key(namespace, version, method, rawURL string) (key, normalizedURL string, 
 // joinKey builds the key of an upper-case method and a normalized URL.
 func joinKey(namespace, version, method, normalizedURL string) string {
 	return KeyPrefix(namespace) + strconv.Itoa(len(version)) + ":" + version + "|" + method + "|" + normalizedURL
+}
+
+// VariantKey is the key of a variant of the response stored under key: one
+// whose Vary values (Entry.Vary) differ from those of the entry stored under
+// key itself. It is key, a NUL, then each name and value, sorted by name and
+// length-prefixed, so that it starts with key (Clear's key ranges and
+// Delete's sweep of a key's variants find it) and no two value sets share
+// one. With no vary values it is key.
+func VariantKey(key string, vary map[string]string) string {
+	if len(vary) == 0 {
+		return key
+	}
+	names := make([]string, 0, len(vary))
+	for n := range vary {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	b := []byte(key + variantSep)
+	for _, n := range names {
+		b = strconv.AppendInt(b, int64(len(n)), 10)
+		b = append(b, ':')
+		b = append(b, n...)
+		b = strconv.AppendInt(append(b, '='), int64(len(vary[n])), 10)
+		b = append(b, ':')
+		b = append(b, vary[n]...)
+		b = append(b, ';')
+	}
+	return string(b)
+}
+
+// BaseKey is the key a variant key (VariantKey) was made from; any other key
+// is its own.
+func BaseKey(key string) string {
+	base, _, _ := strings.Cut(key, variantSep)
+	return base
+}
+
+// variantSep separates a key from its variant part; no normalized URL holds
+// it.
+const variantSep = "\x00"
+
+// identityKey is what an entry's key must be for its namespace, version,
+// method, URL and vary values: joinKey's, or VariantKey of it.
+func identityKey(key, base string, vary map[string]string) bool {
+	return key == base || (len(vary) > 0 && key == VariantKey(base, vary))
 }
 
 // KeyPrefix is the start of every key of namespace: all of them, and no key

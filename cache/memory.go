@@ -69,6 +69,7 @@ func (m *Memory) Key(namespace, method, rawURL string) (key, normalizedURL strin
 func copyEntry(e *Entry) *Entry {
 	c := *e
 	c.Header = maps.Clone(e.Header)
+	c.Vary = maps.Clone(e.Vary)
 	if b, ok := e.Body.(Bytes); ok {
 		c.Body = Bytes(slices.Clone([]byte(b)))
 	}
@@ -194,13 +195,20 @@ func (m *Memory) Touch(ctx context.Context, key string, r Revalidation) (*Entry,
 	return copyEntry(e), nil
 }
 
-// Delete removes the entry under key and reports whether there was one.
+// Delete removes the entry under key and its variants (VariantKey) and
+// reports whether there was any.
 func (m *Memory) Delete(ctx context.Context, key string) (bool, error) {
 	if err := m.lock("delete", key); err != nil {
 		return false, err
 	}
 	defer m.core.mu.Unlock()
 	_, ok := m.core.removeLocked(key)
+	for k := range m.core.entries {
+		if strings.HasPrefix(k, key+variantSep) {
+			m.core.removeLocked(k)
+			ok = true
+		}
+	}
 	return ok, nil
 }
 

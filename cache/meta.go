@@ -29,6 +29,7 @@ type meta struct {
 	StoredAt     int64             `json:"storedAt"` // ms since the epoch
 	Hash         string            `json:"hash"`
 	Header       map[string]string `json:"headers"`
+	Vary         map[string]string `json:"vary,omitempty"`
 }
 
 // metaOf returns the meta of e, stored under the app version version.
@@ -36,7 +37,7 @@ func metaOf(e *Entry, version string) meta {
 	return meta{
 		Key: e.Key, Namespace: e.Namespace, Version: version, URL: e.URL, Method: e.Method,
 		Status: e.Status, ETag: e.ETag, LastModified: e.LastModified, StoredAt: floorMillis(e.StoredAt),
-		Hash: e.Hash, Header: e.Header,
+		Hash: e.Hash, Header: e.Header, Vary: e.Vary,
 	}
 }
 
@@ -45,7 +46,7 @@ func (m *meta) entry() *Entry {
 	return &Entry{
 		Key: m.Key, URL: m.URL, Method: m.Method, Namespace: m.Namespace, AppVersion: m.Version,
 		ETag: m.ETag, LastModified: m.LastModified, Status: m.Status, Header: m.Header,
-		StoredAt: fromMillis(m.StoredAt), Hash: m.Hash,
+		StoredAt: fromMillis(m.StoredAt), Hash: m.Hash, Vary: m.Vary,
 	}
 }
 
@@ -65,14 +66,23 @@ func (m meta) encode() string {
 	b = append(b, `,"storedAt":`...)
 	b = strconv.AppendInt(b, m.StoredAt, 10)
 	b = appendStringField(b, "hash", m.Hash, true)
-	b = append(b, `,"headers":{`...)
+	b = appendObject(append(b, `,"headers":`...), m.Header)
+	if len(m.Vary) > 0 {
+		b = appendObject(append(b, `,"vary":`...), m.Vary)
+	}
+	b = append(b, '}')
+	return string(b)
+}
+
+// appendObject appends an object of strings.
+func appendObject(b []byte, h map[string]string) []byte {
+	b = append(b, '{')
 	first := true
-	for k, v := range m.Header {
+	for k, v := range h {
 		b = appendStringField(b, k, v, !first)
 		first = false
 	}
-	b = append(b, "}}"...)
-	return string(b)
+	return append(b, '}')
 }
 
 func appendStringField(b []byte, name, value string, comma bool) []byte {
@@ -163,6 +173,10 @@ func decodeMeta(s string) (meta, error) {
 			m.Hash = d.str()
 		case "headers":
 			m.Header, seen = d.headers(), seen|fHeaders
+		case "vary":
+			if m.Vary = d.headers(); len(m.Vary) == 0 {
+				m.Vary = nil
+			}
 		default:
 			d.skip(0)
 		}

@@ -89,7 +89,7 @@ func (o Options) checkPut(e *Entry) error {
 	if e.AppVersion != "" && e.AppVersion != o.AppVersion {
 		return fmt.Errorf("cache: put %q: app version %q, store is at %q", e.Key, e.AppVersion, o.AppVersion)
 	}
-	if want, _, err := o.key(e.Namespace, e.Method, e.URL); err != nil || want != e.Key {
+	if want, _, err := o.key(e.Namespace, e.Method, e.URL); err != nil || !identityKey(e.Key, want, e.Vary) {
 		return fmt.Errorf("cache: put %q: the key does not name namespace %q, method %q and URL %q under version %q",
 			e.Key, e.Namespace, e.Method, e.URL, o.AppVersion)
 	}

@@ -44,7 +44,7 @@ func (c *Client) Adopt(ctx context.Context, rawURL string, resp *Response, recei
 	default:
 		return false, fmt.Errorf("fetcher: adopt %q: %w", u, err)
 	}
-	out, err := c.full(ctx, key, u, resp, nil, received)
+	out, err := c.full(ctx, key, u, c.opts.Header, resp, nil, received)
 	if err != nil {
 		return false, err
 	}

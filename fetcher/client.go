@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/etagcache/etag-cache/cache"
@@ -66,8 +68,10 @@ type getConfig struct {
 }
 
 // WithHeader adds request headers to one Get, over Options.Header. They do
-// not change the cache key, and concurrent Gets of one URL share one request
-// whatever their headers.
+// not change the cache key; a stored response whose Vary names one of them
+// is served only to requests with the same values (another variant is
+// fetched and stored beside it), and concurrent Gets of one URL share one
+// request only when all their headers agree.
 func WithHeader(h map[string]string) GetOption {
 	return func(g *getConfig) {
 		if g.header == nil {
@@ -103,13 +107,13 @@ func (c *Client) Get(ctx context.Context, rawURL string, opt ...GetOption) (*Res
 		return nil, fmt.Errorf("fetcher: get %q: %w", u, ErrClosed)
 	}
 
-	e, err := c.opts.Store.Get(ctx, key)
+	e, ekey, err := c.lookup(ctx, key, hdr)
 	var miss *cache.MissError
 	switch {
 	case c.ctx.Err() != nil, errors.Is(err, cache.ErrClosed):
 		return nil, fmt.Errorf("fetcher: get %q: %w", u, ErrClosed)
 	case err == nil && e != nil:
-		return c.serveCached(key, u, hdr, e), nil
+		return c.serveCached(ekey, u, hdr, e), nil
 	case errs.Into(err, &miss):
 		if miss.Evicted != nil {
 			c.emitEvictions([]cache.Eviction{*miss.Evicted})
@@ -123,7 +127,7 @@ func (c *Client) Get(ctx context.Context, rawURL string, opt ...GetOption) (*Res
 	}
 
 	c.stats.misses.Add(1)
-	out, shared, err := c.flight.do(ctx, key, func() (*outcome, error) {
+	out, shared, err := c.flight.do(ctx, flightKey(key, hdr), func() (*outcome, error) {
 		return c.sync(c.ctx, key, u, hdr, nil)
 	})
 	if err != nil {
@@ -138,6 +142,50 @@ func (c *Client) Get(ctx context.Context, rawURL string, opt ...GetOption) (*Res
 		return nil, fmt.Errorf("fetcher: get %q: %w", u, err)
 	}
 	return out.result, nil
+}
+
+// lookup reads the entry a request with hdr may be served for key (the
+// URL's key): the one stored under key when its Vary values match hdr's,
+// else the variant stored under VariantKey of hdr's values for the same
+// names (RFC 9111 §4.1). It returns the entry, the key it is stored under,
+// and a miss error when there is none.
+func (c *Client) lookup(ctx context.Context, key string, hdr map[string]string) (*cache.Entry, string, error) {
+	e, err := c.opts.Store.Get(ctx, key)
+	if err != nil || e == nil || httprules.VaryMatches(e.Vary, hdr) {
+		return e, key, err
+	}
+	vkey := cache.VariantKey(key, httprules.VaryValues(httprules.VaryNames(e.Vary), hdr))
+	v, err := c.opts.Store.Get(ctx, vkey)
+	if err != nil {
+		return nil, vkey, err
+	}
+	if v == nil || !httprules.VaryMatches(v.Vary, hdr) {
+		return nil, vkey, cache.ErrMiss
+	}
+	return v, vkey, nil
+}
+
+// flightKey is the flight group's key of a request for key with hdr:
+// concurrent requests share one exchange only when all their headers agree,
+// so that a response varying on any of them (Vary) answers only its own.
+func flightKey(key string, hdr map[string]string) string {
+	if len(hdr) == 0 {
+		return key
+	}
+	names := make([]string, 0, len(hdr))
+	for n := range hdr {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	var b strings.Builder
+	b.WriteString(key)
+	for _, n := range names {
+		b.WriteString("\x01")
+		b.WriteString(strings.ToLower(n))
+		b.WriteByte(':')
+		b.WriteString(hdr[n])
+	}
+	return b.String()
 }
 
 // serveCached returns e as a cache result and starts its revalidation if due.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"time"
 
 	"github.com/etagcache/etag-cache/cache"
@@ -102,7 +103,7 @@ func (c *Client) exchange(ctx context.Context, key, u string, hdr map[string]str
 	case resp.Status == 304 && conditional:
 		return c.notModified(ctx, key, u, resp, old)
 	case c.cacheable(resp.Status):
-		return c.full(ctx, key, u, resp, old, c.opts.Now())
+		return c.full(ctx, key, u, hdr, resp, old, c.opts.Now())
 	case old == nil && resp.Status >= 200 && resp.Status < 300:
 		// Not cacheable but a success (204, 203 ...): hand it over unstored.
 		return &outcome{kind: outcomeFetched, result: c.unstored(u, key, resp)}, nil
@@ -150,16 +151,19 @@ func (c *Client) notModified(ctx context.Context, key, u string, resp *Response,
 	return &outcome{kind: outcomeConfirmed, status: 304, result: resultFromEntry(e, SourceNetwork)}, nil
 }
 
-// full applies a response with a cacheable status, received at now: it is
-// stored unless no-store, and compared with old to tell an update from a
-// confirmation.
-func (c *Client) full(ctx context.Context, key, u string, resp *Response, old *cache.Entry, now time.Time) (*outcome, error) {
+// full applies a response with a cacheable status to a request with hdr,
+// received at now: it is stored unless no-store or Vary: *, and compared
+// with old to tell an update from a confirmation. A response that varies
+// remembers hdr's values of the names its Vary lists and is stored where
+// placement says.
+func (c *Client) full(ctx context.Context, key, u string, hdr map[string]string, resp *Response, old *cache.Entry, now time.Time) (*outcome, error) {
 	body := resp.Body.Bytes() // the one copy into Go memory, on the network path only
+	names, varyStar := httprules.ParseVary(resp.Header["vary"])
 	e := &cache.Entry{
 		Key: key, URL: u, Method: "GET", Namespace: c.opts.Namespace,
 		ETag: resp.Header["etag"], LastModified: resp.Header["last-modified"], Status: resp.Status,
-		Header: httprules.StoredHeaders(resp.Header), StoredAt: now, ValidatedAt: now,
-		Body: resp.Body, Hash: httprules.Fingerprint(body),
+		Header: httprules.StoredHeaders(resp.Header), Vary: httprules.VaryValues(names, hdr),
+		StoredAt: now, ValidatedAt: now, Body: resp.Body, Hash: httprules.Fingerprint(body),
 	}
 	out := &outcome{kind: outcomeFetched}
 	if w := c.validatorsHidden(u, e, old); w != nil {
@@ -170,7 +174,9 @@ func (c *Client) full(ctx context.Context, key, u string, resp *Response, old *c
 		out.kind = outcomeUpdated
 	}
 
-	if httprules.ParseCacheControl(resp.Header["cache-control"]).NoStore {
+	if httprules.ParseCacheControl(resp.Header["cache-control"]).NoStore || varyStar {
+		// Vary: * -- it varies on something no request shows: never reused
+		// (RFC 9111 §4.1), so never stored.
 		if old != nil {
 			if _, err := c.opts.Store.Delete(ctx, key); err != nil {
 				out.stored = fmt.Errorf("fetcher: delete %q: %w", u, err)
@@ -193,6 +199,7 @@ func (c *Client) full(ctx context.Context, key, u string, resp *Response, old *c
 		// Removed meanwhile: store the fresh copy below, without an update.
 	}
 
+	e.Key = c.placement(ctx, key, e, old)
 	evs, err := c.opts.Store.Put(ctx, e)
 	out.evicted = evs
 	switch {
@@ -207,4 +214,26 @@ func (c *Client) full(ctx context.Context, key, u string, resp *Response, old *c
 	}
 	out.result = resultFromEntry(e, SourceNetwork)
 	return out, nil
+}
+
+// placement returns the key a new response e for key is stored under. One
+// that does not vary, or whose URL key holds nothing, a response that does
+// not vary, the same variant, or a variant on other header names (the
+// server changed its Vary), goes under the URL's key, replacing what is
+// there; another variant goes under its VariantKey, so that both stay. A
+// revalidation keeps its entry's key when that still names e's variant.
+func (c *Client) placement(ctx context.Context, key string, e, old *cache.Entry) string {
+	base := cache.BaseKey(key)
+	if len(e.Vary) == 0 {
+		return base
+	}
+	if old != nil && key == cache.VariantKey(base, e.Vary) {
+		return key
+	}
+	there, err := c.opts.Store.Get(ctx, base)
+	if err != nil || there == nil || len(there.Vary) == 0 ||
+		!slices.Equal(httprules.VaryNames(there.Vary), httprules.VaryNames(e.Vary)) || maps.Equal(there.Vary, e.Vary) {
+		return base
+	}
+	return cache.VariantKey(base, e.Vary)
 }

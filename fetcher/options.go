@@ -32,7 +32,8 @@ type Store interface {
 	Put(ctx context.Context, e *cache.Entry) ([]cache.Eviction, error)
 	// Touch records a successful revalidation and returns the updated entry.
 	Touch(ctx context.Context, key string, r cache.Revalidation) (*cache.Entry, error)
-	// Delete removes key, reporting whether it existed.
+	// Delete removes key and its variants (cache.VariantKey), reporting
+	// whether any existed.
 	Delete(ctx context.Context, key string) (bool, error)
 	// Clear removes every entry of namespace and returns how many there were.
 	Clear(ctx context.Context, namespace string) (int, error)

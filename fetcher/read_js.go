@@ -7,6 +7,7 @@ import (
 	"syscall/js"
 
 	"github.com/etagcache/etag-cache/cache"
+	"github.com/etagcache/etag-cache/internal/httprules"
 )
 
 // recordStore is a store whose records JavaScript can read itself:
@@ -43,8 +44,8 @@ func (c *Client) ServeRecord(key string, rec js.Value) (res *Result, ok bool) {
 		return nil, false
 	}
 	e, reason := rs.Judge(key, rec)
-	if reason != "" {
-		return nil, false
+	if reason != "" || !httprules.VaryMatches(e.Vary, c.opts.Header) {
+		return nil, false // another variant of the URL: Get finds this request's
 	}
 	hdr := maps.Clone(c.opts.Header)
 	if hdr == nil {

@@ -40,7 +40,7 @@ func (c *Client) revalidate(key, u string, hdr map[string]string, old *cache.Ent
 
 func (c *Client) revalidateLoop(key, u string, hdr map[string]string, old *cache.Entry) error {
 	for attempt := 0; ; attempt++ {
-		_, _, err := c.flight.do(c.ctx, key, func() (*outcome, error) {
+		_, _, err := c.flight.do(c.ctx, flightKey(key, hdr), func() (*outcome, error) {
 			return c.sync(c.ctx, key, u, hdr, old)
 		})
 		if err == nil {

@@ -15,7 +15,11 @@ export interface CacheOptions {
   ttl?: number;
   /** IndexedDB database name. Default 'etag-cache'. */
   dbName?: string;
-  /** Partition inside the database, e.g. the logged-in user. Default ''. */
+  /**
+   * Partition inside the database, e.g. the logged-in user. Default ''. It is what keeps users apart: a response's
+   * `Vary: Cookie` (or any header page JavaScript cannot see) is not honoured, the browser's cookies being the same
+   * for every read of the page.
+   */
   namespace?: string;
   /** URL of etag-cache.wasm (resolved against the page). Default: next to etag-cache.js. */
   wasmURL?: string | URL;
@@ -165,7 +169,10 @@ export interface EtagCacheError extends Error {
 export interface GetOptions<T = unknown> {
   /** Called once, on the next `update` of this URL (in this tab or another). */
   onUpdate?: (fresh: CacheResult<T>) => void;
-  /** Extra request headers for this read. */
+  /**
+   * Extra request headers for this read. A stored response whose `Vary` names one of them is served only to reads
+   * with the same value; another value fetches (and stores) its own variant.
+   */
   headers?: HeadersLike;
 }
 

@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/etagcache/etag-cache/internal/httprules"
@@ -27,6 +28,9 @@ import (
 //	                                  that id (any namespace). The ETag names ns, v, id and g;
 //	                                  Vary names both headers. POST /api/_control/reset sets
 //	                                  every generation back to 0.
+//	GET /api/_test/lang               {"lang":"ur"|"en","greeting":…}: Urdu when Accept-Language
+//	                                  starts with "ur", else English, as Django's LocaleMiddleware
+//	                                  picks; Vary: Accept-Language and an ETag per language.
 func (s *server) handleTest(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
@@ -38,6 +42,8 @@ func (s *server) handleTest(w http.ResponseWriter, r *http.Request) {
 		serveBlob(w, r)
 	case "/api/_test/echo":
 		s.echo.serve(w, r)
+	case "/api/_test/lang":
+		serveLang(w, r)
 	default:
 		writeJSON(w, http.StatusNotFound, apiError{"Not found."})
 	}
@@ -171,4 +177,22 @@ func (e *echoes) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, body)
+}
+
+func serveLang(w http.ResponseWriter, r *http.Request) {
+	lang, greeting := "en", "Good morning"
+	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(r.Header.Get("Accept-Language"))), "ur") {
+		lang, greeting = "ur", "صبح بخیر"
+	}
+	etag := `"lang-` + lang + `"`
+	h := w.Header()
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", "private, no-cache")
+	h.Set("Vary", "Accept-Language")
+	h.Set("Content-Language", lang)
+	if httprules.NotModified(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"lang": lang, "greeting": greeting})
 }

@@ -106,3 +106,20 @@ func distinctBytes(s string) int {
 	}
 	return len(seen)
 }
+
+func TestLangVariesOnAcceptLanguage(t *testing.T) {
+	ts := newTestServer(t, options{})
+	for _, tc := range []struct{ accept, lang string }{
+		{"ur-PK,ur;q=0.9", "ur"}, {" UR", "ur"}, {"en-GB", "en"}, {"", "en"}, {"fr, ur;q=0.5", "en"},
+	} {
+		res, body := do(t, ts, "GET", "/api/_test/lang", "", "Accept-Language", tc.accept)
+		require.Equal(t, http.StatusOK, res.StatusCode, body)
+		assert.Equal(t, "Accept-Language", res.Header.Get("Vary"))
+		assert.Equal(t, `"lang-`+tc.lang+`"`, res.Header.Get("ETag"), tc.accept)
+		var v struct{ Lang string }
+		require.NoError(t, json.Unmarshal([]byte(body), &v))
+		assert.Equal(t, tc.lang, v.Lang, tc.accept)
+		res, _ = do(t, ts, "GET", "/api/_test/lang", "", "Accept-Language", tc.accept, "If-None-Match", `"lang-`+tc.lang+`"`)
+		assert.Equal(t, http.StatusNotModified, res.StatusCode)
+	}
+}

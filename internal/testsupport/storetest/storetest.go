@@ -69,6 +69,7 @@ func Run(t *testing.T, open Opener) {
 		{"Touch", testTouch},
 		{"TouchExpiredAndVersion", testTouchExpiredAndVersion},
 		{"Delete", testDelete},
+		{"Variants", testVariants},
 		{"StatsExact", testStatsExact},
 		{"Sweep", testSweep},
 		{"ReturnsCopies", testReturnsCopies},
@@ -292,6 +293,9 @@ func testPutRejects(t *testing.T, open Opener) {
 	elsewhere.Key = entry(t, "", "/d", "", Base).Key
 	otherNS := entry(t, "alice", "/c", "x", Base)
 	otherNS.Namespace = "bob"
+	wrongVariant := entry(t, "", "/v", "x", Base)
+	wrongVariant.Vary = map[string]string{"accept-language": "ur"}
+	wrongVariant.Key = cache.VariantKey(wrongVariant.Key, map[string]string{"accept-language": "en"})
 	tests := []struct {
 		name string
 		e    *cache.Entry
@@ -301,6 +305,7 @@ func testPutRejects(t *testing.T, open Opener) {
 		{"other app version", other},
 		{"key of another URL", elsewhere},
 		{"key of another namespace", otherNS},
+		{"key of another variant", wrongVariant},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -488,6 +493,47 @@ func testDelete(t *testing.T, open Opener) {
 	requireMiss(t, s, e.Key, cache.ReasonAbsent)
 	mustGet(t, s, other.Key)
 	assert.Equal(t, cache.Stats{Entries: 1, Bytes: 2}, stats(t, s))
+}
+
+// Variants of one URL (Vary) are stored side by side, each under its own key,
+// counted in the totals one by one; deleting the URL's key deletes them all,
+// and nothing of another URL.
+func testVariants(t *testing.T, open Opener) {
+	s, _ := openAt(t, open, cache.Options{})
+	ur := entry(t, "", "/page", "urdu", Base)
+	ur.Vary = map[string]string{"accept-language": "ur"}
+	en := entry(t, "", "/page", "english", Base)
+	en.Vary = map[string]string{"accept-language": "en"}
+	en.Key = cache.VariantKey(ur.Key, en.Vary)
+	// A URL whose key starts with /page's, which Delete of /page must not touch.
+	longer := entry(t, "", "/page2", "x", Base)
+	put(t, s, ur)
+	put(t, s, en)
+	put(t, s, longer)
+	assert.NotEqual(t, ur.Key, en.Key)
+	assert.True(t, strings.HasPrefix(en.Key, ur.Key), "a variant's key starts with its URL's")
+	got := mustGet(t, s, ur.Key)
+	assert.Equal(t, "urdu", bodyOf(got))
+	assert.Equal(t, ur.Vary, got.Vary)
+	got = mustGet(t, s, en.Key)
+	assert.Equal(t, "english", bodyOf(got))
+	assert.Equal(t, en.Vary, got.Vary)
+	assert.Equal(t, cache.Stats{Entries: 3, Bytes: 4 + 7 + 1}, stats(t, s))
+
+	ok, err := s.Delete(ctx(t), ur.Key)
+	require.NoError(t, err)
+	assert.True(t, ok)
+	requireMiss(t, s, ur.Key, cache.ReasonAbsent)
+	requireMiss(t, s, en.Key, cache.ReasonAbsent)
+	mustGet(t, s, longer.Key)
+	assert.Equal(t, cache.Stats{Entries: 1, Bytes: 1}, stats(t, s))
+
+	// Only a variant left: deleting the URL's key still finds it.
+	put(t, s, en)
+	ok, err = s.Delete(ctx(t), ur.Key)
+	require.NoError(t, err)
+	assert.True(t, ok)
+	requireMiss(t, s, en.Key, cache.ReasonAbsent)
 }
 
 func testStatsExact(t *testing.T, open Opener) {
