@@ -21,7 +21,7 @@ FUZZ_TARGETS := ./internal/httprules:FuzzIfNoneMatch ./internal/httprules:FuzzCa
 
 # What a user copies (dist/) and what the npm package holds: the JS face bundled into one file (see build), the
 # Svelte store, their types, the module and Go's wasm_exec.js.
-DIST_FILES := etag-cache.js svelte.js etag-cache.d.ts svelte.d.ts etag-cache.wasm wasm_exec.js
+DIST_FILES := etag-cache.js svelte.js inspector.js etag-cache.d.ts svelte.d.ts inspector.d.ts etag-cache.wasm wasm_exec.js
 ESBUILD    := web/node_modules/.bin/esbuild
 
 PKG_VERSION = $(shell node -p "require('./web/package.json').version")
@@ -125,7 +125,7 @@ build: web/node_modules/.installed
 	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(DIST)/wasm_exec.js
 	$(ESBUILD) web/etag-cache.js --bundle --format=esm --target=es2022 --minify-whitespace --minify-syntax \
 	  --legal-comments=none --log-level=warning --outfile=$(DIST)/etag-cache.js
-	cp web/svelte.js web/etag-cache.d.ts web/svelte.d.ts $(DIST)/
+	cp web/svelte.js web/inspector.js web/etag-cache.d.ts web/svelte.d.ts web/inspector.d.ts $(DIST)/
 
 ## size: module size raw/gzip/brotli, and a check that net/http stays out of it.
 size: build

@@ -2,6 +2,7 @@ package cache
 
 import (
 	"errors"
+	"maps"
 	"time"
 )
 
@@ -97,6 +98,36 @@ type Eviction struct {
 	URL       string
 	Namespace string
 	Reason    Reason
+}
+
+// Info describes a stored entry without its body: what List returns, for
+// tools that look inside a cache.
+type Info struct {
+	Key          string
+	URL          string
+	Namespace    string
+	AppVersion   string
+	Status       int
+	ETag         string
+	LastModified string
+	Header       map[string]string
+	Vary         map[string]string
+	Size         int64
+	StoredAt     time.Time
+	ValidatedAt  time.Time
+	// Expired: its age since ValidatedAt has reached the TTL; a Get would
+	// evict it.
+	Expired bool
+}
+
+// infoOf describes e, stored with size body bytes, at now under o.
+func infoOf(e *Entry, size int64, o Options, now time.Time) Info {
+	return Info{
+		Key: e.Key, URL: e.URL, Namespace: e.Namespace, AppVersion: e.AppVersion, Status: e.Status,
+		ETag: e.ETag, LastModified: e.LastModified, Header: maps.Clone(e.Header), Vary: maps.Clone(e.Vary), Size: size,
+		StoredAt: e.StoredAt, ValidatedAt: e.ValidatedAt,
+		Expired: verdict(&Entry{AppVersion: o.AppVersion, ValidatedAt: e.ValidatedAt}, o, now) == ReasonTTL,
+	}
 }
 
 // Stats are a store's counts.

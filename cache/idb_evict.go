@@ -158,6 +158,32 @@ func (s *IDBStore) ClearAll(ctx context.Context) error {
 	})
 }
 
+// List describes the entries of namespace, of every app version, in key
+// order, without reading their bodies into Go; records that do not decode
+// are left out (a Get of them evicts them). It changes nothing.
+func (s *IDBStore) List(ctx context.Context, namespace string) ([]Info, error) {
+	var out []Info
+	err := s.do(ctx, "list", namespace, idb.TransactionReadOnly, false, func(ctx context.Context, t *txn) error {
+		out = nil
+		prefix := KeyPrefix(namespace)
+		rng, err := idb.NewKeyRangeBound(js.ValueOf(prefix), js.ValueOf(prefix+"\uffff"), false, false)
+		if err != nil {
+			return err
+		}
+		now := s.opts.Now()
+		return walk(ctx, t.entries, "", rng, func(k string, rec js.Value) (del, stop bool) {
+			if e, err := decodeRecord(k, rec); err == nil { // the body stays in JS
+				out = append(out, infoOf(e, e.Size(), s.opts.Options, now))
+			}
+			return false, false
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // Stats returns the number of records (all namespaces and versions) and the
 // byte total this package keeps alongside them.
 func (s *IDBStore) Stats(ctx context.Context) (Stats, error) {

@@ -252,6 +252,25 @@ func (m *Memory) Stats(ctx context.Context) (Stats, error) {
 	return Stats{Entries: len(m.core.entries), Bytes: m.core.bytes}, nil
 }
 
+// List describes the entries of namespace, of every app version, in key
+// order, without their bodies; it changes nothing.
+func (m *Memory) List(ctx context.Context, namespace string) ([]Info, error) {
+	if err := m.lock("list", namespace); err != nil {
+		return nil, err
+	}
+	defer m.core.mu.Unlock()
+	prefix := KeyPrefix(namespace)
+	now := m.opts.Now()
+	var out []Info
+	for k, e := range m.core.entries {
+		if strings.HasPrefix(k, prefix) {
+			out = append(out, infoOf(e, e.Size(), m.opts, now))
+		}
+	}
+	slices.SortFunc(out, func(a, b Info) int { return strings.Compare(a.Key, b.Key) })
+	return out, nil
+}
+
 // Sweep deletes every entry of the store's version past its TTL and every
 // entry of an app version no open view uses, and returns them.
 func (m *Memory) Sweep(ctx context.Context) ([]Eviction, error) {

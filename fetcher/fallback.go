@@ -112,6 +112,15 @@ func (f *fallbackStore) Sweep(ctx context.Context) ([]cache.Eviction, error) {
 	return try(f, func(s Store) ([]cache.Eviction, error) { return s.Sweep(ctx) })
 }
 
+func (f *fallbackStore) List(ctx context.Context, namespace string) ([]cache.Info, error) {
+	return try(f, func(s Store) ([]cache.Info, error) {
+		if l, ok := s.(lister); ok {
+			return l.List(ctx, namespace)
+		}
+		return nil, errCannotList
+	})
+}
+
 // Close closes both stores.
 func (f *fallbackStore) Close() error {
 	f.mu.Lock()

@@ -151,6 +151,32 @@ func TestGetRejectsBadURLsThenServes(t *testing.T) {
 	assert.GreaterOrEqual(t, st.Get("hits").Int(), 1)
 }
 
+// entries() lists the stored entries without bodies, in the shape the
+// inspector and etag-cache.d.ts expect.
+func TestEntriesListsWithoutBodies(t *testing.T) {
+	h := open(t, nil)
+	list, jerr := await(t, h.Call("entries"))
+	require.Nil(t, jerr)
+	assert.Equal(t, 0, list.Length())
+
+	url := serverURL(t) + "/expose/entries-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	_, jerr = await(t, h.Call("get", url))
+	require.Nil(t, jerr)
+	list, jerr = await(t, h.Call("entries"))
+	require.Nil(t, jerr)
+	require.Equal(t, 1, list.Length())
+	e := list.Index(0)
+	assert.Equal(t, url, e.Get("url").String())
+	assert.Equal(t, `"v0"`, e.Get("etag").String())
+	assert.Equal(t, 200, e.Get("status").Int())
+	assert.Greater(t, e.Get("size").Int(), 0)
+	assert.InDelta(t, float64(time.Now().UnixMilli()), e.Get("validatedAt").Float(), 60_000)
+	assert.True(t, e.Get("vary").IsNull())
+	assert.False(t, e.Get("stale").Bool())
+	assert.True(t, e.Get("body").IsUndefined(), "no body")
+	assert.Equal(t, "v1", e.Get("version").String())
+}
+
 func TestErrorNames(t *testing.T) {
 	h := open(t, map[string]any{"timeout": 300})
 	// Nothing listens on port 9 of loopback: a network error, nothing cached.

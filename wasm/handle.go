@@ -39,7 +39,7 @@ type handle struct {
 	funcs   []js.Func
 }
 
-// object builds the JS handle: {get, adopt, invalidate, clear, stats, close,
+// object builds the JS handle: {get, adopt, invalidate, clear, stats, entries, close,
 // storage} and the synchronous cached-read path {key, judge, database}.
 func (h *handle) object() js.Value {
 	o := js.Global().Get("Object").New()
@@ -51,6 +51,7 @@ func (h *handle) object() js.Value {
 	h.method(o, "invalidate", h.invalidate)
 	h.method(o, "clear", h.clear)
 	h.method(o, "stats", h.stats)
+	h.method(o, "entries", h.entries)
 	h.method(o, "close", h.close)
 	o.Set("storage", h.client.Storage())
 	return o

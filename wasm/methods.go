@@ -102,6 +102,42 @@ func (h *handle) stats(_ []js.Value) js.Value {
 	})
 }
 
+// entries implements handle.entries() -> Promise<Array<{url, namespace,
+// version, status, etag, lastModified, size, storedAt, validatedAt, vary,
+// stale, expired}>>: the namespace's entries without bodies (times in ms since
+// the epoch; vary null when the response does not vary).
+func (h *handle) entries(_ []js.Value) js.Value {
+	return promise(func() (any, error) {
+		infos, err := h.client.Entries(context.Background())
+		if err != nil {
+			return nil, err
+		}
+		arr := js.Global().Get("Array").New(len(infos))
+		for i, in := range infos {
+			vary := js.Null()
+			if len(in.Vary) > 0 {
+				vary = obj(stringsAny(in.Vary))
+			}
+			arr.SetIndex(i, obj(map[string]any{
+				"url": in.URL, "namespace": in.Namespace, "version": in.AppVersion, "status": in.Status,
+				"etag": in.ETag, "lastModified": in.LastModified, "size": float64(in.Size),
+				"storedAt": float64(in.StoredAt.UnixMilli()), "validatedAt": float64(in.ValidatedAt.UnixMilli()),
+				"vary": vary, "stale": in.Stale, "expired": in.Expired,
+			}))
+		}
+		return arr, nil
+	})
+}
+
+// stringsAny converts a map of strings for obj.
+func stringsAny(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
 // close implements handle.close(): the client cancels background work (a
 // hanging request must not hold close for its whole timeout and retries),
 // and closes its store; the handle's functions are released.

@@ -254,6 +254,17 @@ export class EtagCache extends EventTarget {
   }
 
   /**
+   * The entries of this namespace (every app version), without bodies: [{ url, namespace, version, status, etag,
+   * lastModified, size, storedAt, validatedAt, vary, stale, expired }], for inspecting the cache. On a first visit
+   * it waits for the module; when the module cannot load there is nothing stored, and it resolves with [].
+   */
+  async entries() {
+    this.#checkOpen();
+    const handle = await this.#whenAttached().catch(() => null);
+    return handle ? callAsync(() => handle.entries()) : [];
+  }
+
+  /**
    * Counters since the cache was opened, plus the current entry count and size. On a first visit it waits for the
    * module; it rejects like `ready` when the module cannot load.
    */

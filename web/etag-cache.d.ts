@@ -176,6 +176,27 @@ export interface GetOptions<T = unknown> {
   headers?: HeadersLike;
 }
 
+/** One stored entry, as entries() describes it. Times are ms since the epoch. */
+export interface EntryInfo {
+  url: string;
+  namespace: string;
+  /** The app version it was stored under (entries of other versions stay until the start-up sweep). */
+  version: string;
+  status: number;
+  etag: string;
+  lastModified: string;
+  /** Body bytes. */
+  size: number;
+  storedAt: number;
+  validatedAt: number;
+  /** The request header values the response varies on (`Vary`), by lower-case name; null when it does not vary. */
+  vary: Record<string, string> | null;
+  /** It would be served stale: past its max-age/Expires or its TTL, or its last revalidation failed. */
+  stale: boolean;
+  /** Past its TTL: the next read evicts it. */
+  expired: boolean;
+}
+
 /** Options of subscribe. */
 export interface SubscribeOptions {
   /** Extra request headers for this URL's reads. */
@@ -248,6 +269,12 @@ export declare class EtagCache extends EventTarget {
   clear(options?: ClearOptions): Promise<number>;
 
   stats(): Promise<CacheStats>;
+
+  /**
+   * The entries of this namespace (every app version), without bodies, for inspecting the cache (see inspector.js).
+   * Resolves with [] when the module cannot load.
+   */
+  entries(): Promise<EntryInfo[]>;
 
   /** Stops subscriptions, the multi-tab channel and the online listener, and closes the Go side. Idempotent. */
   close(): Promise<void>;

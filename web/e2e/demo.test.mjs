@@ -302,3 +302,33 @@ function pngInfo(buf) {
   for (let i = 0; i < raw.length && seen.size < 256; i += 7) seen.add(raw[i]);
   return { width, height, distinctBytes: seen.size };
 }
+
+test('9. the inspector lists what the cache holds and follows an update', T, async (t) => {
+  const { page, pageErrors } = await newDemoPage(context);
+  await gotoDemo(page, server.url);
+  await page.reload(); // a repeat visit: the entry is stored and the module attached
+  await waitForLoads(page, 1);
+  const inspector = page.getByTestId('inspector');
+  const grades = new URL('/api/grades/', server.url).href;
+  const row = inspector.locator('tbody tr', { hasText: grades });
+  await row.waitFor({ timeout: 20000 });
+  const cells = async () => row.locator('td').allTextContents();
+  const first = await cells();
+  t.diagnostic(`inspector row: ${JSON.stringify(first)}`);
+  assert.equal(first[0], grades);
+  assert.equal(first[2], (await demo(page)).loads[0].etag, 'the ETag the page was served');
+  assert.match(first[3], /^\d+(\.\d)? (B|kB)$/);
+  assert.match(await inspector.locator('[part="summary"]').textContent(), /^1 entries · .* · indexeddb$/);
+
+  await server.editScore(3, 77);
+  const from = (await demo(page)).events.length;
+  await page.getByTestId('reload-data').click();
+  const update = await waitForEvent(page, 'update', from);
+  await page.waitForFunction(
+    ([etag]) => [...document.querySelector('[data-testid="inspector"]').shadowRoot.querySelectorAll('td')]
+      .some((td) => td.textContent === etag),
+    [update.etag],
+  );
+  assert.equal((await cells())[2], update.etag, 'the row shows the new ETag after the update');
+  assert.deepEqual(pageErrors, []);
+});

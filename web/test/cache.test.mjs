@@ -298,14 +298,16 @@ test('online event re-reads subscribed URLs only', async () => {
   assert.equal(api.count('get'), 4);
 });
 
-test('invalidate, clear, stats pass through', async () => {
+test('invalidate, clear, stats, entries pass through', async () => {
   const { api, cache } = await open();
   await cache.invalidate('/api/grades/');
   assert.equal(await cache.clear(), 3);
   assert.equal(await cache.clear({ all: true }), 3);
   const s = await cache.stats();
   assert.equal(s.updates, 7);
-  assert.deepEqual(api.calls.slice(1), [['invalidate', GRADES], ['clear', false], ['clear', true], ['stats']]);
+  assert.deepEqual((await cache.entries()).map((e) => e.url), ['http://x/a']);
+  assert.deepEqual(api.calls.slice(1),
+    [['invalidate', GRADES], ['clear', false], ['clear', true], ['stats'], ['entries']]);
   await assert.rejects(cache.invalidate(''), TypeError);
   await assert.rejects(cache.clear({ all: 'yes' }), TypeError);
   await assert.rejects(cache.clear('all'), TypeError);
@@ -330,5 +332,6 @@ test('close', async () => {
   assert.deepEqual(seen, []);
   await assert.rejects(cache.get(GRADES), { name: 'EtagCacheError' });
   await assert.rejects(cache.stats(), { name: 'EtagCacheError' });
+  await assert.rejects(cache.entries(), { name: 'EtagCacheError' });
   assert.throws(() => cache.subscribe(GRADES, () => {}), { name: 'EtagCacheError' });
 });

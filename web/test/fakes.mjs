@@ -65,6 +65,10 @@ export function fakeApi({ responses = {}, storage = 'indexeddb', openError, duri
           return Promise.resolve({ entries: 1, bytes: 2, hits: 3, misses: 4, revalidations: 5, notModified: 6,
             updates: 7, errors: 8 });
         },
+        entries() {
+          api.calls.push(['entries']);
+          return Promise.resolve([{ url: 'http://x/a', namespace: '', version: 'v1', size: 1, vary: null }]);
+        },
         close() {
           api.calls.push(['close']);
           return Promise.resolve(undefined);

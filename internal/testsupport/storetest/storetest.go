@@ -31,6 +31,7 @@ type Store interface {
 	ClearAll(ctx context.Context) error
 	Stats(ctx context.Context) (cache.Stats, error)
 	Sweep(ctx context.Context) ([]cache.Eviction, error)
+	List(ctx context.Context, namespace string) ([]cache.Info, error)
 	Close() error
 }
 
@@ -70,6 +71,7 @@ func Run(t *testing.T, open Opener) {
 		{"TouchExpiredAndVersion", testTouchExpiredAndVersion},
 		{"Delete", testDelete},
 		{"Variants", testVariants},
+		{"List", testList},
 		{"StatsExact", testStatsExact},
 		{"Sweep", testSweep},
 		{"ReturnsCopies", testReturnsCopies},
@@ -534,6 +536,38 @@ func testVariants(t *testing.T, open Opener) {
 	require.NoError(t, err)
 	assert.True(t, ok)
 	requireMiss(t, s, en.Key, cache.ReasonAbsent)
+}
+
+// List describes a namespace's entries of every version, in key order,
+// without bodies, marks those past the TTL, and changes nothing.
+func testList(t *testing.T, open Opener) {
+	s, clock := openAt(t, open, cache.Options{})
+	a := entry(t, "alice", "/a", "aaa", Base)
+	a.Vary = map[string]string{"accept-language": "ur"}
+	a.LastModified = "Tue, 01 Oct 2024 10:00:00 GMT"
+	old := entry(t, "alice", "/b", "bb", Base.Add(-ttl+time.Minute)) // expires in a minute
+	bob := entry(t, "bob", "/a", "b", Base)
+	for _, e := range []*cache.Entry{a, old, bob} {
+		put(t, s, e)
+	}
+	clock.Advance(2 * time.Minute)
+	got, err := s.List(ctx(t), "alice")
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	i := got[0]
+	assert.True(t, i.StoredAt.Equal(Base) && i.ValidatedAt.Equal(Base), "times %v %v", i.StoredAt, i.ValidatedAt)
+	i.StoredAt, i.ValidatedAt = time.Time{}, time.Time{}
+	assert.Equal(t, cache.Info{
+		Key: a.Key, URL: a.URL, Namespace: "alice", AppVersion: v1, Status: 200, ETag: a.ETag,
+		LastModified: a.LastModified, Header: a.Header, Vary: a.Vary, Size: 3,
+	}, i)
+	assert.Equal(t, old.Key, got[1].Key)
+	assert.True(t, got[1].Expired, "past the TTL")
+	assert.Equal(t, int64(2), got[1].Size)
+	got, err = s.List(ctx(t), "carol")
+	require.NoError(t, err)
+	assert.Empty(t, got)
+	assert.Equal(t, cache.Stats{Entries: 3, Bytes: 6}, stats(t, s), "listing changed nothing")
 }
 
 func testStatsExact(t *testing.T, open Opener) {

@@ -276,6 +276,16 @@ function wireControls() {
     .catch(() => {}); // offline or no demo server: the switch just stays off
 }
 
+/** The inspector (inspector.js): what the cache holds, as the cache sees it. Optional: the demo works without it. */
+function showInspector() {
+  import('../inspector.js')
+    .then(({ defineInspector }) => {
+      defineInspector();
+      $('inspector').cache = cache;
+    })
+    .catch((err) => logEvent('warning', { code: 'inspector', message: String(err) }));
+}
+
 async function main() {
   window.addEventListener('unhandledrejection', (e) => showError('Unhandled rejection', e.reason));
   wireControls();
@@ -313,6 +323,7 @@ async function main() {
       }
     });
   }
+  showInspector();
   demo.ready = true;
   await load();
 }
