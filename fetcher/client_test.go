@@ -216,15 +216,26 @@ func TestRevalidationErrorsRetryAndKeepEntry(t *testing.T) {
 				assert.Greater(t, d, (time.Second<<i)*9/10, "delay %d", i)
 			}
 			if tt.recoverOn > 0 {
-				assert.Equal(t, []EventType{EventRevalidated}, types(evs))
+				// The first failure is reported at once, the recovery after it.
+				require.Equal(t, []EventType{EventError, EventRevalidated}, types(evs))
+				assert.True(t, evs[0].Retrying)
 				assert.False(t, h.mustGet(testURL).Stale)
 				return
 			}
-			require.Equal(t, []EventType{EventError}, types(evs), "one error event per failed revalidation")
-			assert.Equal(t, tt.kind, evs[0].Kind)
-			assert.Equal(t, testURL, evs[0].URL)
-			assert.NotEmpty(t, evs[0].Message)
-			assert.Equal(t, int64(1), h.client.Counters().Errors)
+			// One error at the first failure (retrying when retries follow),
+			// one at the last; none for the attempts between.
+			want := []EventType{EventError, EventError}
+			if tt.attempts == 1 {
+				want = want[:1]
+			}
+			require.Equal(t, want, types(evs))
+			for i, ev := range evs {
+				assert.Equal(t, tt.kind, ev.Kind)
+				assert.Equal(t, testURL, ev.URL)
+				assert.NotEmpty(t, ev.Message)
+				assert.Equal(t, i < len(evs)-1, ev.Retrying, "event %d retrying", i)
+			}
+			assert.Equal(t, int64(len(want)), h.client.Counters().Errors)
 			// Still served (stale-if-error), marked stale.
 			r = h.mustGet(testURL)
 			assert.Equal(t, SourceCache, r.Source)

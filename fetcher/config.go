@@ -78,6 +78,10 @@ type Config struct {
 	Origin string
 	// Events receives every event (see Options.Events); nil drops them.
 	Events func(Event)
+	// Connectivity is the network hint retries wait on (see
+	// Options.Connectivity); nil -> always online. The wasm bindings feed
+	// one from navigator.onLine and the window's online/offline events.
+	Connectivity *Connectivity
 
 	// Retry bounds revalidation retries; zero -> DefaultRetry.
 	Retry RetryPolicy
@@ -103,7 +107,7 @@ func (c Config) validate() (cache.Options, Options, error) {
 		Transport: c.Transport, Namespace: c.Namespace, MinRevalidateInterval: c.MinRevalidateInterval,
 		Timeout: c.Timeout, Retry: c.Retry, Now: c.Now, Sleep: c.Sleep, Background: c.Background,
 		Header: c.Header, Credentials: c.Credentials, CacheableStatus: c.CacheableStatus, Events: c.Events,
-		Origin: c.Origin,
+		Origin: c.Origin, Connectivity: c.Connectivity,
 	}
 	var errs []error
 	if err := copts.Validate(); err != nil {

@@ -18,7 +18,9 @@ const (
 	// 200 with the same validator/body hash); ValidatedAt is the new time.
 	EventRevalidated EventType = "revalidated"
 	// EventError: a request or storage operation failed; Kind, Err, Message,
-	// and Status for http-status errors.
+	// Retrying, and Status for http-status errors. A background revalidation
+	// emits one at its first failure (Retrying true when retries follow) and
+	// one more only if its last attempt fails too (Retrying false).
 	EventError EventType = "error"
 	// EventEvict: an entry was removed; Reason says why.
 	EventEvict EventType = "evict"
@@ -54,6 +56,10 @@ type Event struct {
 	Kind ErrorKind
 	// Err is the error (error).
 	Err error
+	// Retrying says that the failed request will be retried (error): the
+	// stored copy is served meanwhile, and only a final failure is reported
+	// again.
+	Retrying bool
 	// Message is a human-readable description (error, warning).
 	Message string
 	// Reason is why an entry was removed (evict).

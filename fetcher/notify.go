@@ -34,10 +34,15 @@ func (c *Client) emit(ev Event) {
 	}
 }
 
-// emitError counts and emits an error event for u.
-func (c *Client) emitError(u string, err error) {
+// emitError counts and emits an error event for u that no retry follows.
+func (c *Client) emitError(u string, err error) { c.emitErrorEvent(u, err, false) }
+
+// emitErrorEvent counts and emits an error event for u; retrying says that
+// retries of the same request follow.
+func (c *Client) emitErrorEvent(u string, err error, retrying bool) {
 	c.stats.errors.Add(1)
-	c.emit(Event{Type: EventError, URL: u, Kind: kindOf(err), Err: err, Message: err.Error(), Status: statusOf(err)})
+	c.emit(Event{Type: EventError, URL: u, Kind: kindOf(err), Err: err, Message: err.Error(), Status: statusOf(err),
+		Retrying: retrying})
 }
 
 // emitEvictions emits an evict event for each eviction.

@@ -109,6 +109,11 @@ type Options struct {
 	// cross-origin requests apart for the etag-not-exposed diagnostic; "" ->
 	// unknown, every request is treated as same-origin.
 	Origin string
+	// Connectivity is the hint of whether the network can be reached
+	// (navigator.onLine in the browser): while it says offline no retry is
+	// sent, and waiting retries go when it says online. nil -> always
+	// online.
+	Connectivity *Connectivity
 }
 
 // validate checks every field but Store; each failure is one error.

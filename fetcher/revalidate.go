@@ -11,8 +11,15 @@ import (
 // already running. Each attempt goes through the flight group, so it also
 // shares a request with a concurrent foreground fetch. Retryable failures
 // (network, timeout, 408, 429, 5xx) are retried with backoff up to
-// Retry.MaxAttempts; the final failure marks the key stale and emits one
-// error event. The stored entry is kept throughout (stale-if-error).
+// Retry.MaxAttempts, and never while Options.Connectivity says offline: a
+// retry waits for it to say online. The stored entry is kept throughout
+// (stale-if-error).
+//
+// Failures are reported when they happen, not after the retries: the first
+// failed attempt marks the key stale and emits an error event at once
+// (Retrying true when retries follow), so a page can say "offline -- showing
+// saved data" within the same turn; the attempts after it emit nothing more
+// unless the last one fails too (an error with Retrying false).
 func (c *Client) revalidate(key, u string, hdr map[string]string, old *cache.Entry) {
 	c.mu.Lock()
 	if c.revalidating[key] {
@@ -33,11 +40,14 @@ func (c *Client) revalidate(key, u string, hdr map[string]string, old *cache.Ent
 		}
 		c.mu.Unlock()
 		if err != nil && c.ctx.Err() == nil {
-			c.emitError(u, err)
+			c.emitErrorEvent(u, err, false)
 		}
 	})
 }
 
+// revalidateLoop runs the attempts of one revalidation and returns the last
+// failure, or nil once one succeeded. The first failure, when retries
+// follow, is marked and emitted here; the final one is the caller's.
 func (c *Client) revalidateLoop(key, u string, hdr map[string]string, old *cache.Entry) error {
 	for attempt := 0; ; attempt++ {
 		_, _, err := c.flight.do(c.ctx, flightKey(key, hdr), func() (*outcome, error) {
@@ -49,7 +59,19 @@ func (c *Client) revalidateLoop(key, u string, hdr map[string]string, old *cache
 		if !retryable(err) || attempt+1 >= c.opts.Retry.MaxAttempts || c.ctx.Err() != nil {
 			return err
 		}
-		if serr := c.opts.Sleep(c.ctx, c.opts.Retry.delay(attempt)); serr != nil {
+		if attempt == 0 {
+			c.mu.Lock()
+			c.failed[key] = true
+			c.mu.Unlock()
+			c.emitErrorEvent(u, err, true)
+		}
+		if c.opts.Sleep(c.ctx, c.opts.Retry.delay(attempt)) != nil {
+			return err
+		}
+		// Not while the browser says it is offline: the request would only
+		// fail again. The backoff above has run its course meanwhile, so the
+		// retry goes as soon as the network is back.
+		if c.opts.Connectivity.wait(c.ctx) != nil {
 			return err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"syscall/js"
 	"testing"
@@ -241,4 +242,91 @@ func TestURLsWithMalformedEscapesAreFetched(t *testing.T) {
 	assert.Equal(t, "cache", r.Get("source").String(), "and is cached")
 	key := h.Call("key", serverURL(t)+"/expose/u/%zz")
 	assert.Equal(t, js.TypeString, key.Type(), "the URL has a key")
+}
+
+// offlineFetch replaces globalThis.fetch for the rest of the test with one
+// that counts its calls (of URLs containing marker) and, while
+// offline.on is true, rejects like fetch does offline (a TypeError).
+func offlineFetch(t *testing.T, marker string) js.Value {
+	t.Helper()
+	ctl := js.Global().Call("eval", `(function (marker) {
+		const real = globalThis.fetch;
+		const ctl = { on: false, calls: 0, restore() { globalThis.fetch = real; } };
+		globalThis.fetch = function (input, init) {
+			if (String(input).includes(marker)) ctl.calls++;
+			if (ctl.on) return Promise.reject(new TypeError('Failed to fetch'));
+			return real.call(globalThis, input, init);
+		};
+		return ctl;
+	})`).Invoke(marker)
+	t.Cleanup(func() { ctl.Call("restore") })
+	return ctl
+}
+
+// Issue 11, connectivity: the first failure of a revalidation is reported at
+// once with retrying: true, and while setOnline(false) holds no retry is
+// sent; setOnline(true) lets it go.
+func TestRetriesWaitForSetOnline(t *testing.T) {
+	type event struct {
+		typ, kind string
+		retrying  bool
+	}
+	var mu sync.Mutex
+	var events []event
+	onEvent := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		e := event{typ: args[0].String()}
+		if e.typ == "error" {
+			e.kind = args[1].Get("kind").String()
+			e.retrying = args[1].Get("retrying").Bool()
+		}
+		mu.Lock()
+		events = append(events, e)
+		mu.Unlock()
+		return nil
+	})
+	t.Cleanup(onEvent.Release)
+	seen := func(typ string) []event {
+		mu.Lock()
+		defer mu.Unlock()
+		var out []event
+		for _, e := range events {
+			if e.typ == typ {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	waitFor := func(typ string) {
+		t.Helper()
+		require.Eventually(t, func() bool { return len(seen(typ)) > 0 }, 10*time.Second, 10*time.Millisecond, typ)
+	}
+
+	path := "/expose/online-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	u := serverURL(t) + path
+	ctl := offlineFetch(t, path)
+	h := open(t, map[string]any{"onEvent": onEvent})
+	_, jerr := await(t, h.Call("get", u))
+	require.Nil(t, jerr)
+
+	ctl.Set("on", true)
+	assert.True(t, h.Call("setOnline", false).IsUndefined())
+	h.Call("setOnline", "no") // not a boolean: ignored
+	r, jerr := await(t, h.Call("get", u))
+	require.Nil(t, jerr)
+	assert.Equal(t, "cache", r.Get("source").String())
+	waitFor("error")
+	assert.Equal(t, []event{{"error", "network", true}}, seen("error"))
+	assert.Equal(t, 2, ctl.Get("calls").Int(), "the first attempt was sent")
+
+	// The first backoff is under a second (DefaultRetry, full jitter): well
+	// past it, still no retry while offline.
+	time.Sleep(1500 * time.Millisecond)
+	assert.Equal(t, 2, ctl.Get("calls").Int(), "no retry while offline")
+	assert.Len(t, seen("error"), 1, "nothing more reported")
+
+	ctl.Set("on", false)
+	h.Call("setOnline", true)
+	waitFor("revalidated")
+	assert.Equal(t, 3, ctl.Get("calls").Int(), "the retry went once online")
+	assert.Len(t, seen("error"), 1)
 }

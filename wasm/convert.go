@@ -71,7 +71,7 @@ func (h *handle) emit(ev fetcher.Event) {
 		// 304, or 200 when the server re-sent the same representation.
 		d = obj(map[string]any{"url": ev.URL, "status": ev.Status, "validatedAt": jsTime(ev.ValidatedAt)})
 	case fetcher.EventError:
-		d = obj(map[string]any{"url": ev.URL, "kind": string(ev.Kind), "message": ev.Message})
+		d = obj(map[string]any{"url": ev.URL, "kind": string(ev.Kind), "message": ev.Message, "retrying": ev.Retrying})
 		if ev.Status != 0 {
 			d.Set("status", ev.Status)
 		}

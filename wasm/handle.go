@@ -20,8 +20,9 @@ func openCache(args []js.Value) js.Value {
 		return rejected(err)
 	}
 	return promise(func() (any, error) {
-		h := &handle{onEvent: onEvent}
+		h := &handle{onEvent: onEvent, conn: fetcher.NewConnectivity(true)}
 		cfg.Events = h.emit
+		cfg.Connectivity = h.conn
 		c, err := fetcher.Open(context.Background(), cfg)
 		if err != nil {
 			return nil, err
@@ -37,10 +38,15 @@ type handle struct {
 	client  *fetcher.Client
 	onEvent js.Value
 	funcs   []js.Func
+	// conn is the browser's word on the network, which the JS face passes
+	// on (navigator.onLine when the handle arrives, then each online and
+	// offline event of the window): retries wait while it says offline.
+	conn *fetcher.Connectivity
 }
 
-// object builds the JS handle: {get, adopt, invalidate, clear, stats, entries, close,
-// storage} and the synchronous cached-read path {key, judge, database}.
+// object builds the JS handle: {get, adopt, invalidate, clear, stats,
+// entries, close, setOnline, storage} and the synchronous cached-read path
+// {key, judge, database}.
 func (h *handle) object() js.Value {
 	o := js.Global().Get("Object").New()
 	h.method(o, "key", h.key)
@@ -53,6 +59,7 @@ func (h *handle) object() js.Value {
 	h.method(o, "stats", h.stats)
 	h.method(o, "entries", h.entries)
 	h.method(o, "close", h.close)
+	h.method(o, "setOnline", h.setOnline)
 	o.Set("storage", h.client.Storage())
 	return o
 }

@@ -73,6 +73,17 @@ func (h *handle) invalidate(args []js.Value) js.Value {
 	})
 }
 
+// setOnline implements handle.setOnline(online: boolean) -> undefined: the
+// browser's connectivity hint (navigator.onLine), which background retries
+// wait on. Called on the window's online/offline events, never on a read.
+// Anything but a boolean is ignored.
+func (h *handle) setOnline(args []js.Value) js.Value {
+	if len(args) > 0 && args[0].Type() == js.TypeBoolean {
+		h.conn.SetOnline(args[0].Bool())
+	}
+	return js.Undefined()
+}
+
 // clear implements handle.clear(all) -> Promise<number>: this namespace, or
 // with all === true every namespace of the database.
 func (h *handle) clear(args []js.Value) js.Value {

@@ -5,11 +5,12 @@
 // The api the Go side registers (see loader.js):
 //   api.open(options) → Promise<handle>. options: what options.js mapOptions returns, plus onEvent(type, detail),
 //     which the Go side calls with `update` (detail: a raw result), `revalidated` {url, status, validatedAt},
-//     `error` {url, kind, message, status?}, `evict` {url, reason} and `warning` {url?, code, message}. It rejects
-//     with TypeError for a bad option value, StorageUnavailableError when storage 'indexeddb' cannot be honoured.
+//     `error` {url, kind, message, retrying, status?}, `evict` {url, reason} and `warning` {url?, code, message}. It
+//     rejects with TypeError for a bad option value, StorageUnavailableError when storage 'indexeddb' cannot be honoured.
 //   handle = {get(url, {headers}) → Promise<raw result>, invalidate(url) → Promise, clear(all: boolean) →
 //     Promise<number>, stats() → Promise<stats>, close() → Promise, storage: 'indexeddb' | 'memory',
 //     adopt(url, {status, headers, body, receivedAt}) → Promise<boolean> (store a response JS fetched itself),
+//     setOnline(online: boolean) → undefined (the browser's connectivity hint, which background retries wait on),
 //     and the synchronous cached-read path key(url) → string | null, database() → {db, store} | null,
 //     judge(key, record) → 0 | 1 | 2 (see reader.js)}.
 //   raw result = {url, status, etag, lastModified, source, stale, storedAt, validatedAt, contentType, headers,
@@ -20,10 +21,10 @@
 import { convertDetail, convertResult } from './body.js';
 import { callAsync, namedError, reportCallbackError, typeError } from './errors.js';
 import { Network } from './network.js';
-import { isPlainObject, mapOptions, normalizeHeaders, resolveURL } from './options.js';
+import { isPlainObject, mapOptions, normalizeHeaders, pageOptions, resolveURL } from './options.js';
 import { Reader } from './reader.js';
 import { Subscriptions } from './subscriptions.js';
-import { relayUpdates, rereadWhenOnline } from './tabs.js';
+import { browserOnline, relayUpdates, rereadWhenOnline, rereadWhenVisible, watchConnectivity } from './tabs.js';
 
 /** Warning code when the module cannot be loaded or opened: the cache then only passes requests to the network. */
 const MODULE_UNAVAILABLE = 'module-unavailable';
@@ -44,8 +45,16 @@ function makeEvent(type, detail) {
 }
 
 /**
- * An open cache: an EventTarget that dispatches `update`, `revalidated`, `error`, `evict` and `warning`
- * CustomEvents. Create it with createCache(); the constructor is not public API.
+ * An open cache: an EventTarget that dispatches `update`, `revalidated`, `error`, `evict`, `warning`, `online` and
+ * `offline` CustomEvents. Create it with createCache(); the constructor is not public API.
+ *
+ * Connectivity (`online`, and the `online` / `offline` events, for a page's "offline — showing saved data" banner):
+ * it starts as navigator.onLine; it becomes false on the window's `offline` event and on any request that fails with
+ * a network error (an `error` event of kind 'network', a get rejected with NetworkError), even while navigator says
+ * online: fetch failures are the truth, navigator.onLine only a hint. It becomes true on the window's `online` event
+ * and on any answer from the server that this tab received (a result with source 'network', an `update`, a
+ * `revalidated`). Timeouts, HTTP error statuses and storage errors leave it as it is. The events fire only on a
+ * change, before the `error` event that caused one; their detail is {cause: 'browser' | 'request'}.
  */
 export class EtagCache extends EventTarget {
   #handle = null;
@@ -61,15 +70,21 @@ export class EtagCache extends EventTarget {
   #subs = new Subscriptions((href, headers) => this.#read(href, headers));
   #tabs;
   #stopOnline;
+  #stopConnectivity;
+  #stopVisible;
+  #browserOnline; // navigator.onLine, as its events last said: the hint handed to the Go side's retries
+  #online; // cache.online
 
   /**
    * Not public: createCache() is the way to make one. openCache passes the token, its env, the api.open options,
    * the module's start function, a Promise that settles when the Go side is attached, and an object that receives
    * the controls only it may use: attach(handle), ready(), unavailable(error) and onEvent(type, detail).
    */
-  constructor(token, env, open, start, attached, controls) {
+  constructor(token, env, open, start, attached, controls, page = { revalidateOnFocus: true }) {
     if (token !== INTERNAL) throw new TypeError('etag-cache: use createCache() to create an EtagCache');
     super();
+    this.#browserOnline = browserOnline(env.window);
+    this.#online = this.#browserOnline;
     this.#location = env.location;
     this.#start = start;
     this.#attached = attached;
@@ -82,11 +97,24 @@ export class EtagCache extends EventTarget {
       },
       warning: (detail) => this.#accept('warning', detail),
     });
+    // Before the re-reads below: the Go side's waiting retries are released in the same task as the re-reads start.
+    this.#stopConnectivity = watchConnectivity(env.window, (online) => {
+      if (this.#closed) return;
+      this.#browserOnline = online;
+      this.#tellGo(this.#handle);
+      this.#setOnline(online, 'browser');
+    });
     this.#stopOnline = rereadWhenOnline(env.window, () => {
       if (!this.#closed) this.#subs.reread();
     });
+    this.#stopVisible = page.revalidateOnFocus
+      ? rereadWhenVisible(env.document, () => {
+        if (!this.#closed) this.#subs.reread();
+      })
+      : () => {};
     controls.attach = (handle, notes = []) => {
       this.#handle = handle;
+      this.#tellGo(handle);
       for (const message of notes) this.#accept('warning', { code: WASM_MIME_TYPE, message: 'etag-cache: ' + message });
       this.#stopTimer();
       if (typeof handle.database === 'function') this.#reader = new Reader(handle);
@@ -151,6 +179,32 @@ export class EtagCache extends EventTarget {
     return this.#closed;
   }
 
+  /**
+   * Whether the server can be reached, as far as this tab knows: false after the window's `offline` event or a
+   * request that failed with a network error, true after the window's `online` event or an answer from the server.
+   * Starts as navigator.onLine. `online` / `offline` events announce each change.
+   */
+  get online() {
+    return this.#online;
+  }
+
+  /** Records the connectivity state and announces a change (cause: 'browser' or 'request'). */
+  #setOnline(online, cause) {
+    if (online === this.#online || this.#closed) return;
+    this.#online = online;
+    this.#accept(online ? 'online' : 'offline', { cause });
+  }
+
+  /** Hands the browser's word on connectivity to the Go side, whose background retries wait while it says offline. */
+  #tellGo(handle) {
+    if (!handle || typeof handle.setOnline !== 'function') return;
+    try {
+      handle.setOnline(this.#browserOnline);
+    } catch (err) {
+      reportCallbackError(err); // e.g. the Go program exited: gets report it
+    }
+  }
+
   #checkOpen() {
     if (this.#closed) throw namedError('EtagCacheError', 'etag-cache: the cache is closed');
   }
@@ -191,7 +245,7 @@ export class EtagCache extends EventTarget {
     const handle = this.#handle;
     if (!handle) {
       this.#stopTimer();
-      return this.#shareFetched(await this.#network.get(href, headers));
+      return this.#shareFetched(await this.#noteFailure(this.#network.get(href, headers)));
     }
     if (!headers && this.#reader) {
       const r = await this.#reader.read(href);
@@ -200,8 +254,18 @@ export class EtagCache extends EventTarget {
       // logs "call to released function" and returns undefined.
       this.#checkOpen();
     }
-    const raw = await callAsync(() => handle.get(href, headers ? { headers } : {}));
+    const raw = await this.#noteFailure(callAsync(() => handle.get(href, headers ? { headers } : {})));
     return this.#shareFetched(convertResult(raw));
+  }
+
+  /** Passes on p's outcome; a NetworkError says the server cannot be reached (cache.online). */
+  async #noteFailure(p) {
+    try {
+      return await p;
+    } catch (err) {
+      if (err && err.name === 'NetworkError') this.#setOnline(false, 'request');
+      throw err;
+    }
   }
 
   /**
@@ -209,7 +273,10 @@ export class EtagCache extends EventTarget {
    * with), yet another tab may show an older copy of it: its subscribers get the result.
    */
   #shareFetched(result) {
-    if (result.source === 'network') this.#tabs.postFetched(result);
+    if (result.source === 'network') {
+      this.#setOnline(true, 'request');
+      this.#tabs.postFetched(result);
+    }
     return result;
   }
 
@@ -233,13 +300,17 @@ export class EtagCache extends EventTarget {
 
   /**
    * Drops the stored entry of url (emits `evict` with reason 'manual'). On a first visit it waits for the module;
-   * when the module cannot load there is nothing stored, and it resolves.
+   * when the module cannot load there is nothing stored, and it resolves. When url has subscribers in this tab it is
+   * then read again for them: the read fetches it from the server (whatever minRevalidateInterval says, since nothing
+   * is stored) and each subscriber's fn gets the fresh result — a new stored version, even when the server sends the
+   * same content — or its onError the failure. No `update` event: nothing stored was compared with.
    */
   async invalidate(url) {
     this.#checkOpen();
     const href = this.#resolve(url);
     const handle = await this.#whenAttached().catch(() => null);
     if (handle) await callAsync(() => handle.invalidate(href));
+    if (!this.#closed) this.#subs.rereadURL(href);
   }
 
   /** Deletes the entries of this namespace, or of every namespace with { all: true }. Resolves with the count. */
@@ -275,7 +346,7 @@ export class EtagCache extends EventTarget {
   }
 
   /**
-   * Stops subscriptions, the BroadcastChannel and the `online` listener, and closes the Go side's cache.
+   * Stops subscriptions, the BroadcastChannel and the window and document listeners, and closes the Go side's cache.
    * Calling it again does nothing. Later calls of get/subscribe/... reject (or throw) EtagCacheError.
    */
   async close() {
@@ -284,6 +355,8 @@ export class EtagCache extends EventTarget {
     this.#stopTimer();
     this.#tabs.close();
     this.#stopOnline();
+    this.#stopConnectivity();
+    this.#stopVisible();
     this.#subs.clear();
     this.#pending = [];
     if (this.#reader) this.#reader.close();
@@ -292,12 +365,16 @@ export class EtagCache extends EventTarget {
 
   /**
    * The onEvent function handed to api.open; never throws back into Go. A local `update` is shared with the other
-   * tabs. Event types beyond the five documented ones are dispatched as they come (forward compatibility).
+   * tabs. An `error` of kind 'network' says the server cannot be reached, an `update` or `revalidated` that it
+   * answered (cache.online). Event types beyond the documented ones are dispatched as they come (forward
+   * compatibility).
    */
   #onEvent(type, detail) {
     try {
       if (this.#closed || typeof type !== 'string' || type === '') return;
       if (type === 'update') this.#tabs.post(detail);
+      if (type === 'error' && isPlainObject(detail) && detail.kind === 'network') this.#setOnline(false, 'request');
+      else if (type === 'update' || type === 'revalidated') this.#setOnline(true, 'request');
       this.#accept(type, detail);
     } catch (err) {
       reportCallbackError(err);
@@ -338,8 +415,8 @@ export class EtagCache extends EventTarget {
 /**
  * Opens a cache on the api the Go module registers (see the contract above). `api` is the api or a Promise of it;
  * options are createCache's (checked and mapped by mapOptions: TypeError before anything else); env is {location,
- * window, BroadcastChannel}, the page's or a test's. `module` says how the module arrives: {local, start, notes}
- * where local tells whether the api is at hand without the network (loader.js prepareModule), start() begins its
+ * window, document, BroadcastChannel}, the page's or a test's. `module` says how the module arrives: {local, start,
+ * notes} where local tells whether the api is at hand without the network (loader.js prepareModule), start() begins its
  * download, and notes are what to fix about how it is served (each becomes a `warning`).
  *
  * When local (the default), it resolves once the Go side has opened the cache, and rejects with api.open's error
@@ -358,7 +435,7 @@ export async function openCache(api, options, env, module = { local: true, start
     settle = { resolve, reject };
   });
   attached.catch(() => {}); // rejections reach whoever awaits cache.ready; none must go unhandled
-  const cache = new EtagCache(INTERNAL, env, open, module.start, attached, controls);
+  const cache = new EtagCache(INTERNAL, env, open, module.start, attached, controls, pageOptions(options));
   open.onEvent = controls.onEvent;
 
   // Two stages: the module loads (a failure leaves a network-only cache), then Go opens the cache (a refusal is

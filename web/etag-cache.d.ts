@@ -48,6 +48,12 @@ export interface CacheOptions {
   minRevalidateInterval?: number;
   /** Request deadline in milliseconds. Default (and 0): the Go side's default. */
   timeout?: number;
+  /**
+   * Read every subscribed URL again when the page becomes visible again (`visibilitychange` to 'visible'), which
+   * revalidates it when due: at most once per minRevalidateInterval. Default true. (Subscribed URLs are read again
+   * when the browser comes back online whatever this says.) A non-boolean is a TypeError.
+   */
+  revalidateOnFocus?: boolean;
 }
 
 /** Where a result came from. */
@@ -102,6 +108,20 @@ export interface ErrorDetail {
   message: string;
   /** The HTTP status, for kind 'http-status'. */
   status?: number;
+  /**
+   * True when the failed request is a background revalidation that will be retried (with backoff, and not before
+   * the browser says it is online again). It is reported at its first failure; the retries report nothing more
+   * unless the last one fails too, with retrying false.
+   */
+  retrying: boolean;
+}
+
+/**
+ * Detail of `online` and `offline`: what changed cache.online. 'browser': the window's `online` / `offline` event
+ * (navigator.onLine). 'request': a request of this tab failed with a network error, or the server answered one.
+ */
+export interface ConnectivityDetail {
+  cause: 'browser' | 'request';
 }
 
 /** Why an entry was removed. */
@@ -139,6 +159,10 @@ export interface EtagCacheEventMap {
   error: CustomEvent<ErrorDetail>;
   evict: CustomEvent<EvictDetail>;
   warning: CustomEvent<WarningDetail>;
+  /** cache.online became true. */
+  online: CustomEvent<ConnectivityDetail>;
+  /** cache.online became false: the place for an "offline — showing saved data" banner. */
+  offline: CustomEvent<ConnectivityDetail>;
 }
 
 /** Stable names of the errors etag-cache rejects with. */
@@ -227,11 +251,13 @@ export interface CacheStats {
 export type Unsubscribe = () => void;
 
 /**
- * An open cache. Dispatches `update`, `revalidated`, `error`, `evict` and `warning` CustomEvents.
- * Create it with createCache(); the constructor is not public.
+ * An open cache. Dispatches `update`, `revalidated`, `error`, `evict`, `warning`, `online` and `offline`
+ * CustomEvents. Create it with createCache(); the constructor is not public.
  *
- * Offline: reads keep serving cached data while fetches fail; on the window's `online` event every URL with an
- * active subscriber is read again, which revalidates it.
+ * Offline: reads keep serving cached data while fetches fail; a failed background revalidation is reported at once
+ * (`error` with retrying true) and its retries wait while the browser says it is offline. On the window's `online`
+ * event, and when the page becomes visible again (revalidateOnFocus), every URL with an active subscriber is read
+ * again, which revalidates it when due.
  */
 export declare class EtagCache extends EventTarget {
   private constructor();
@@ -248,6 +274,14 @@ export declare class EtagCache extends EventTarget {
   readonly ready: Promise<void>;
   /** Whether close() was called. */
   readonly closed: boolean;
+  /**
+   * Whether the server can be reached, as far as this tab knows. Starts as navigator.onLine; false after the
+   * window's `offline` event or a request that failed with a network error (even while navigator says online:
+   * failures are the truth, navigator.onLine a hint); true after the window's `online` event or any answer from the
+   * server to this tab (a network result, `update`, `revalidated`). Timeouts and HTTP error statuses leave it as it
+   * is. Each change fires `online` or `offline` (before the `error` that caused it).
+   */
+  readonly online: boolean;
 
   /**
    * Reads url (relative URLs resolve against location.href): at once from the cache when a valid entry exists
@@ -262,7 +296,11 @@ export declare class EtagCache extends EventTarget {
    */
   subscribe<T = unknown>(url: string | URL, fn: (result: CacheResult<T>) => void, options?: SubscribeOptions): Unsubscribe;
 
-  /** Removes the stored entry of url. */
+  /**
+   * Removes the stored entry of url. When url has subscribers in this tab it is then fetched again for them (past
+   * minRevalidateInterval: nothing is stored) and each subscriber's fn gets the fresh result, even when its content is
+   * unchanged; a failure goes to their onError and they keep what they had. No `update` event is dispatched.
+   */
   invalidate(url: string | URL): Promise<void>;
 
   /** Removes the entries of this namespace (or all namespaces); resolves with the number removed. */
@@ -276,7 +314,10 @@ export declare class EtagCache extends EventTarget {
    */
   entries(): Promise<EntryInfo[]>;
 
-  /** Stops subscriptions, the multi-tab channel and the online listener, and closes the Go side. Idempotent. */
+  /**
+   * Stops subscriptions, the multi-tab channel and the window and document listeners, and closes the Go side.
+   * Idempotent.
+   */
   close(): Promise<void>;
 
   addEventListener<K extends keyof EtagCacheEventMap>(

@@ -20,6 +20,7 @@ function pageEnv() {
   return {
     location: g.location,
     window: typeof g.window !== 'undefined' ? g.window : undefined,
+    document: typeof g.document !== 'undefined' ? g.document : undefined,
     BroadcastChannel: typeof g.BroadcastChannel === 'function' ? g.BroadcastChannel : undefined,
   };
 }
@@ -35,7 +36,8 @@ function moduleHref(u, fallback) {
  * Opens a cache. Options: version (required), ttl (ms since last validation, default 7 days), dbName (default
  * 'etag-cache'), namespace (default ''), wasmURL (default: etag-cache.wasm next to this file), wasmExecURL (default:
  * wasm_exec.js next to this file), fetchInit {headers, credentials}, maxEntries, maxBytes, storage ('auto' default,
- * 'indexeddb', 'memory'), minRevalidateInterval (ms, default 0), timeout (ms, default 30 s).
+ * 'indexeddb', 'memory'), minRevalidateInterval (ms, default 0), timeout (ms, default 30 s), revalidateOnFocus
+ * (default true: subscribed URLs are read again when the page becomes visible again).
  *
  * When the module is at hand without the network (a repeat visit: the HTTP cache or a service worker has it), it
  * resolves once the cache is open, and rejects with TypeError on bad options, StorageUnavailableError when

@@ -4,8 +4,9 @@
 //
 // Option VALUES (ttl, maxEntries, maxBytes, minRevalidateInterval, timeout, storage, an empty dbName) are checked
 // once, in Go: api.open rejects them with a TypeError. JS checks only what it uses itself: version (it tags
-// cross-tab messages), dbName and namespace (they name the BroadcastChannel), the module URLs (it loads them) and
-// fetchInit (headers and credentials, which it will soon send with requests of its own).
+// cross-tab messages), dbName and namespace (they name the BroadcastChannel), the module URLs (it loads them),
+// fetchInit (headers and credentials, which it will soon send with requests of its own) and revalidateOnFocus
+// (it listens to the page's visibility; the option never reaches Go).
 
 import { typeError } from './errors.js';
 
@@ -85,7 +86,8 @@ export function normalizeHeaders(headers, where) {
  * Checks the shape of createCache's options and maps them to the options object of the Go side's `api.open`
  * ({version, dbName, namespace, ttl?, maxEntries?, maxBytes?, minRevalidateInterval?, timeout?, storage?, headers?,
  * credentials?, origin?}; the api.open contract is described in cache.js). Throws TypeError on a shape JS must
- * check; the numbers and storage are passed through unchecked. `origin` is the page origin, if any.
+ * check; the numbers and storage are passed through unchecked. `origin` is the page origin, if any. Options JS
+ * keeps to itself (revalidateOnFocus) are checked here but not mapped: see pageOptions.
  */
 export function mapOptions(options, origin) {
   if (!isPlainObject(options)) throw typeError('createCache(options): options must be an object');
@@ -102,6 +104,9 @@ export function mapOptions(options, origin) {
   }
   checkModuleURL(options, 'wasmURL');
   checkModuleURL(options, 'wasmExecURL');
+  if (options.revalidateOnFocus !== undefined && typeof options.revalidateOnFocus !== 'boolean') {
+    throw typeError('options.revalidateOnFocus must be a boolean');
+  }
   const init = options.fetchInit;
   if (init !== undefined) {
     if (!isPlainObject(init)) throw typeError('options.fetchInit must be an object');
@@ -116,6 +121,11 @@ export function mapOptions(options, origin) {
   }
   if (typeof origin === 'string' && origin !== '' && origin !== 'null') open.origin = origin;
   return open;
+}
+
+/** The options the JavaScript face keeps to itself, with their defaults (mapOptions has checked their shape). */
+export function pageOptions(options) {
+  return { revalidateOnFocus: options.revalidateOnFocus !== false };
 }
 
 /**

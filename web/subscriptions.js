@@ -61,9 +61,26 @@ export class Subscriptions {
     return () => removeFrom(this.#once, href, entry);
   }
 
-  /** Reads the URL of every subscriber again, each with its own headers (the window came back online). */
+  /**
+   * Reads the URL of every subscriber again, each with its own headers (the window came back online, the page became
+   * visible again).
+   */
   reread() {
     for (const set of this.#subs.values()) for (const sub of set) if (sub.active) this.#readFor(sub);
+  }
+
+  /** Whether href has a subscriber. */
+  has(href) {
+    return this.#subs.has(href);
+  }
+
+  /**
+   * Reads href again for each of its subscribers (its entry was invalidated: the read fetches it). A result that is
+   * another stored version than a subscriber's reaches its fn, as any read does; a failure reaches its onError.
+   */
+  rereadURL(href) {
+    const subs = this.#subs.get(href);
+    if (subs) for (const sub of [...subs]) if (sub.active) this.#readFor(sub);
   }
 
   /** Hands an `update` result to the once-callbacks of its URL (which are then forgotten) and to its subscribers. */

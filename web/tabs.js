@@ -1,7 +1,8 @@
 // tabs.js — one job: keeping a cache in step with the world outside its tab. `update`s, and results fetched for URLs
 // a tab had not stored, are relayed to and from the other tabs of the same (dbName, namespace, version) over a
-// BroadcastChannel, and subscribed URLs are read again when the window comes back online. Both observe the cache through a small interface and know nothing of its
-// insides.
+// BroadcastChannel; subscribed URLs are read again when the window comes back online or the page becomes visible
+// again; and the browser's word on connectivity (navigator.onLine, `online` / `offline`) is passed on. Each observes
+// the cache through a small interface and knows nothing of its insides.
 
 import { reportCallbackError } from './errors.js';
 import { isPlainObject } from './options.js';
@@ -90,4 +91,44 @@ export function rereadWhenOnline(win, reread) {
   return () => {
     if (typeof win.removeEventListener === 'function') win.removeEventListener('online', listener);
   };
+}
+
+/** Adds listener for type on target (when it can take one); returns a function that removes it. */
+function listen(target, type, listener) {
+  if (!target || typeof target.addEventListener !== 'function') return () => {};
+  target.addEventListener(type, listener);
+  return () => {
+    if (typeof target.removeEventListener === 'function') target.removeEventListener(type, listener);
+  };
+}
+
+/** What win's navigator says of the network: false only when navigator.onLine is false (no navigator: online). */
+export function browserOnline(win) {
+  const nav = win && win.navigator;
+  return !(nav && nav.onLine === false);
+}
+
+/**
+ * Calls onChange(true) on each `online` event of win and onChange(false) on each `offline` event (without a window,
+ * never). Returns a function that stops listening.
+ */
+export function watchConnectivity(win, onChange) {
+  const stopOnline = listen(win, 'online', () => onChange(true));
+  const stopOffline = listen(win, 'offline', () => onChange(false));
+  return () => {
+    stopOnline();
+    stopOffline();
+  };
+}
+
+/**
+ * Calls reread() each time doc (the page's document; without one, never) becomes visible again (`visibilitychange`
+ * with visibilityState 'visible'): a phone's user comes back to the tab. Reads of cached URLs revalidate them when
+ * due, so the Go side's minRevalidateInterval bounds how often this asks the server. Returns a function that stops
+ * listening.
+ */
+export function rereadWhenVisible(doc, reread) {
+  return listen(doc, 'visibilitychange', () => {
+    if (doc.visibilityState === 'visible') reread();
+  });
 }

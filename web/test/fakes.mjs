@@ -1,5 +1,6 @@
 // Fakes shared by the unit tests: an api object shaped like the one the Go module registers, a BroadcastChannel
-// bus, and a window that only dispatches `online`. Everything is synchronous or microtask-based: no timers.
+// bus, a window that only dispatches events (and may have a navigator) and a document with a visibilityState.
+// Everything is synchronous or microtask-based: no timers.
 
 /**
  * Lets queued work run: pending microtasks and the zero-delay task createCache uses to release events raised while
@@ -32,7 +33,8 @@ export function raw(url, body, extra = {}) {
 
 /**
  * fakeApi({responses}) returns an api whose handles answer get(url) from `responses` (url -> raw result, Error to
- * reject, or function(url, init) -> either). Every call is recorded in api.calls.
+ * reject, or function(url, init) -> either). Every call is recorded in api.calls, except setOnline's arguments, which
+ * go to handle.online (it is called on attach, and would shift every other call's index).
  */
 export function fakeApi({ responses = {}, storage = 'indexeddb', openError, duringOpen } = {}) {
   const api = {
@@ -44,6 +46,10 @@ export function fakeApi({ responses = {}, storage = 'indexeddb', openError, duri
       const handle = {
         storage,
         opts,
+        online: [],
+        setOnline(v) {
+          handle.online.push(v);
+        },
         emit: (type, detail) => opts.onEvent(type, detail),
         get(url, init) {
           api.calls.push(['get', url, init]);
@@ -112,12 +118,20 @@ export function channelBus() {
   return bus;
 }
 
-/** An env for openCache: a page at https://school.example/app/grades. */
-export function fakeEnv({ bus = channelBus(), withWindow = true } = {}) {
+/**
+ * An env for openCache: a page at https://school.example/app/grades. navigator, when given, becomes
+ * window.navigator (e.g. {onLine: false}); document is an EventTarget whose visibilityState tests set.
+ */
+export function fakeEnv({ bus = channelBus(), withWindow = true, navigator } = {}) {
+  const win = withWindow ? new EventTarget() : undefined;
+  if (win && navigator) win.navigator = navigator;
+  const document = new EventTarget();
+  document.visibilityState = 'visible';
   return {
     bus,
     location: { href: 'https://school.example/app/grades?tab=1#top', origin: 'https://school.example' },
-    window: withWindow ? new EventTarget() : undefined,
+    window: win,
+    document,
     BroadcastChannel: bus ? bus.BroadcastChannel : undefined,
   };
 }

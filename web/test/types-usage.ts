@@ -21,6 +21,7 @@ export async function usage(render: (g: Grade[]) => void): Promise<void> {
     maxEntries: 5000,
     maxBytes: 50e6,
     storage: 'auto',
+    revalidateOnFocus: false,
   });
   await createCache({ version: 'v1', fetchInit: { headers: new Headers() } });
   await createCache({ version: 'v1', fetchInit: { headers: [['X-A', '1']] }, wasmURL: new URL('https://x/y.wasm') });
@@ -28,6 +29,8 @@ export async function usage(render: (g: Grade[]) => void): Promise<void> {
   await createCache({ ttl: 5 });
   // @ts-expect-error storage is one of three words
   await createCache({ version: 'v', storage: 'localStorage' });
+  // @ts-expect-error revalidateOnFocus is a boolean
+  await createCache({ version: 'v', revalidateOnFocus: 'yes' });
 
   const r: CacheResult<Grade[]> = await cache.get<Grade[]>('/api/grades/', {
     onUpdate: (fresh) => render(fresh.data),
@@ -49,8 +52,16 @@ export async function usage(render: (g: Grade[]) => void): Promise<void> {
   });
   cache.addEventListener('error', (e) => {
     const kind: 'network' | 'timeout' | 'http-status' | 'storage' = e.detail.kind;
-    void [kind, e.detail.message, e.detail.status];
+    const retrying: boolean = e.detail.retrying;
+    void [kind, e.detail.message, e.detail.status, retrying];
   });
+  cache.addEventListener('offline', (e) => {
+    const cause: 'browser' | 'request' = e.detail.cause;
+    void cause;
+  });
+  cache.addEventListener('online', (e) => void e.detail.cause);
+  const online: boolean = cache.online;
+  void online;
   cache.addEventListener('evict', (e) => void e.detail.reason);
   cache.addEventListener('warning', (e) => void [e.detail.code, e.detail.message, e.detail.url]);
   cache.addEventListener('custom-thing', (e: Event) => void e.type);
