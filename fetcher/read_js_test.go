@@ -58,6 +58,7 @@ func TestServeRecordAgreesWithGet(t *testing.T) {
 		tamper    string        // JS that rewrites the stored record r
 		remove    bool          // the entry is deleted before the read
 		otherKey  bool          // another namespace's record is copied under the reader's key
+		lang      string        // the response varies on Accept-Language, stored for "ur"; the reader's
 		wantServe bool
 		wantStale bool
 	}
@@ -70,6 +71,8 @@ func TestServeRecordAgreesWithGet(t *testing.T) {
 		"corrupt":                       {tamper: `r.meta = "{"`},
 		"absent":                        {remove: true},
 		"other namespace's record here": {ns: "alice", otherKey: true},
+		"the reader's variant (Vary)":   {lang: "ur", wantServe: true},
+		"another variant (Vary)":        {lang: "en"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -81,8 +84,11 @@ func TestServeRecordAgreesWithGet(t *testing.T) {
 			tr := TransportFunc(func(ctx context.Context, req *Request) (*Response, error) {
 				if !served {
 					served = true
-					return &Response{Status: 200, Body: cache.Bytes(`{"n":1}`), Header: map[string]string{
-						"etag": `"a"`, "content-type": "application/json", "cache-control": tc.cc}}, nil
+					h := map[string]string{"etag": `"a"`, "content-type": "application/json", "cache-control": tc.cc}
+					if tc.lang != "" {
+						h["vary"] = "Accept-Language"
+					}
+					return &Response{Status: 200, Body: cache.Bytes(`{"n":1}`), Header: h}, nil
 				}
 				select { // revalidations hang: nothing changes while the two paths are compared
 				case <-ctx.Done():
@@ -91,11 +97,15 @@ func TestServeRecordAgreesWithGet(t *testing.T) {
 					return nil, ErrNetwork
 				}
 			})
-			open := func(version, ns string) *Client {
+			open := func(version, ns, lang string) *Client {
 				store, err := cache.OpenIndexedDB(context.Background(), cache.IDBOptions{
 					Options: cache.Options{AppVersion: version, TTL: time.Hour, Now: clock.Now}, DBName: dbName})
 				require.NoError(t, err)
-				c, err := New(Options{Store: store, Namespace: ns, Transport: tr, Now: clock.Now})
+				var hdr map[string]string
+				if lang != "" {
+					hdr = map[string]string{"Accept-Language": lang}
+				}
+				c, err := New(Options{Store: store, Namespace: ns, Transport: tr, Now: clock.Now, Header: hdr})
 				require.NoError(t, err)
 				t.Cleanup(func() { _ = c.Close(); _ = store.Close() })
 				return c
@@ -104,16 +114,23 @@ func TestServeRecordAgreesWithGet(t *testing.T) {
 			if tc.version != "" {
 				writerVersion = tc.version
 			}
-			writer := open(writerVersion, tc.ns)
+			writerLang := ""
+			if tc.lang != "" {
+				writerLang = "ur"
+			}
+			writer := open(writerVersion, tc.ns, writerLang)
 			const u = "https://school.example/api/grades/"
 			_, err := writer.Get(context.Background(), u)
 			require.NoError(t, err)
 			reader := writer
 			if tc.version != "" || tc.otherKey {
-				reader = open("v1", "bob")
+				reader = open("v1", "bob", "")
 				if !tc.otherKey {
-					reader = open("v1", tc.ns)
+					reader = open("v1", tc.ns, "")
 				}
+			}
+			if tc.lang != "" && tc.lang != writerLang {
+				reader = open("v1", tc.ns, tc.lang)
 			}
 			clock.Advance(tc.advance)
 			key, _, err := reader.Key(u)
