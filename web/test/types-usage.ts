@@ -3,6 +3,8 @@
 // they must refuse.
 import { createCache, EtagCache, type CacheResult, type CacheStats, type EtagCacheError } from '../etag-cache.js';
 import { cachedStore, type CachedValue } from '../svelte.js';
+import { defineInspector, type EtagCacheInspectorElement } from '../inspector.js';
+import type { EntryInfo } from '../etag-cache.js';
 
 interface Grade {
   id: number;
@@ -113,4 +115,20 @@ export function svelteUsage(cachePromise: Promise<EtagCache> | null): void {
   unsub();
   cachedStore(null, '/x');
   cachedStore(undefined, new URL('https://x/y'));
+}
+
+export async function inspectorUsage(cache: EtagCache): Promise<void> {
+  const list: EntryInfo[] = await cache.entries();
+  for (const e of list) {
+    const v: Record<string, string> | null = e.vary;
+    void [e.url, e.version, e.etag, e.size, e.storedAt, e.validatedAt, e.stale, e.expired, v];
+  }
+  const Inspector = defineInspector();
+  if (Inspector) {
+    const el: EtagCacheInspectorElement = new Inspector();
+    el.cache = cache;
+    await el.refresh();
+  }
+  // @ts-expect-error the element takes a cache, not a promise of one
+  (document.createElement('div') as unknown as EtagCacheInspectorElement).cache = Promise.resolve(cache);
 }
