@@ -28,7 +28,7 @@ PKG_VERSION = $(shell node -p "require('./web/package.json').version")
 PKG_TGZ      = $(DIST)/etag-cache-$(PKG_VERSION).tgz
 EXAMPLE     := web/examples/sveltekit
 
-.PHONY: deps test test-host test-browser test-fuzz test-e2e test-js test-sveltekit vet build size pack demo fuzz bench bench-smoke clean
+.PHONY: deps test test-host test-browser test-fuzz test-e2e test-js test-types test-sveltekit vet build size pack demo fuzz bench bench-smoke clean
 
 ## deps: Debian chromium, wasmbrowsertest (as go_js_wasm_exec in ./bin), npm packages. Idempotent.
 deps: $(WBT_STAMP) chromium web/node_modules/.installed
@@ -50,7 +50,7 @@ web/node_modules/.installed: web/package-lock.json
 	@touch $@
 
 ## test: everything CI runs.
-test: deps vet test-host test-fuzz test-browser test-js test-e2e bench-smoke test-sveltekit
+test: deps vet test-host test-fuzz test-browser test-js test-types test-e2e bench-smoke test-sveltekit
 
 vet:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './web/node_modules/*')); \
@@ -106,6 +106,10 @@ pack: build
 $(EXAMPLE)/node_modules/.installed: $(EXAMPLE)/package-lock.json
 	cd $(EXAMPLE) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+## test-types: etag-cache.d.ts and svelte.d.ts against web/test/types-usage.ts, with web/'s pinned typescript.
+test-types: web/node_modules/.installed
+	cd web && npm run --silent test:types
 
 ## test-sveltekit: the SvelteKit example built against the packed tarball, driven in headless Chromium.
 test-sveltekit: pack chromium $(EXAMPLE)/node_modules/.installed

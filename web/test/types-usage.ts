@@ -1,4 +1,4 @@
-// Compile-only check of etag-cache.d.ts and svelte.d.ts (npx -p typescript@5 tsc --noEmit --strict ...).
+// Compile-only check of etag-cache.d.ts and svelte.d.ts (`make test-types`: the pinned typescript, tsc --strict).
 // Never run; every line states something the declarations must accept, and the @ts-expect-error lines something
 // they must refuse.
 import { createCache, EtagCache, type CacheResult, type CacheStats, type EtagCacheError } from '../etag-cache.js';
