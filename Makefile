@@ -27,8 +27,11 @@ ESBUILD    := web/node_modules/.bin/esbuild
 PKG_VERSION = $(shell node -p "require('./web/package.json').version")
 PKG_TGZ      = $(DIST)/etag-cache-$(PKG_VERSION).tgz
 EXAMPLE     := web/examples/sveltekit
+# The packed package.json: web/package.json without what serves this repository (scripts, devDependencies).
+PACKED_MANIFEST := const p = require("./web/package.json"); delete p.scripts; delete p.devDependencies; \
+  process.stdout.write(JSON.stringify(p, null, 2) + "\n");
 
-.PHONY: deps test test-host test-browser test-fuzz test-e2e test-js test-sveltekit vet build size pack demo fuzz bench bench-smoke clean
+.PHONY: deps test test-host test-browser test-fuzz test-e2e test-js test-types test-pack test-sveltekit vet build size pack demo fuzz bench bench-smoke clean
 
 ## deps: Debian chromium, wasmbrowsertest (as go_js_wasm_exec in ./bin), npm packages. Idempotent.
 deps: $(WBT_STAMP) chromium web/node_modules/.installed
@@ -50,7 +53,7 @@ web/node_modules/.installed: web/package-lock.json
 	@touch $@
 
 ## test: everything CI runs.
-test: deps vet test-host test-fuzz test-browser test-js test-e2e bench-smoke test-sveltekit
+test: deps vet test-host test-fuzz test-browser test-js test-types test-pack test-e2e bench-smoke test-sveltekit
 
 vet:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './web/node_modules/*')); \
@@ -93,10 +96,16 @@ test-e2e: build web/node_modules/.installed chromium
 soak: build web/node_modules/.installed chromium
 	cd web && DIST_DIR=$(DIST) node --test --test-concurrency=1 e2e/soak.test.mjs
 
-## pack: the npm package a user installs, dist/etag-cache-<version>.tgz, from a fresh `make build`.
+## pack: the npm package a user installs, dist/etag-cache-<version>.tgz, from a fresh `make build`: the dist files,
+## the MIT LICENSE, Go's LICENSE (the module holds Go's runtime, wasm_exec.js is Go's), web/PACKAGE-README.md as
+## README.md, and web/package.json without scripts and devDependencies (they name files and tools of this
+## repository, not of the package).
 pack: build
 	@rm -rf $(DIST)/package && mkdir -p $(DIST)/package
-	cp web/package.json $(addprefix $(DIST)/,$(DIST_FILES)) $(DIST)/package/
+	cp $(addprefix $(DIST)/,$(DIST_FILES)) LICENSE $(DIST)/package/
+	cp "$$($(GO) env GOROOT)/LICENSE" $(DIST)/package/LICENSE-go
+	cp web/PACKAGE-README.md $(DIST)/package/README.md
+	node -e '$(PACKED_MANIFEST)' > $(DIST)/package/package.json
 	cd $(DIST)/package && npm pack --pack-destination $(DIST) --loglevel=error >/dev/null
 	@rm -rf $(DIST)/package
 	@test -s $(PKG_TGZ) && echo "packed $(PKG_TGZ)"
@@ -106,6 +115,15 @@ pack: build
 $(EXAMPLE)/node_modules/.installed: $(EXAMPLE)/package-lock.json
 	cd $(EXAMPLE) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+## test-types: etag-cache.d.ts and svelte.d.ts against web/test/types-usage.ts, with web/'s pinned typescript.
+test-types: web/node_modules/.installed
+	cd web && npm run --silent test:types
+
+## test-pack: what `make pack` yields: the files a user needs, the licenses, the README, a package.json with nothing
+## that points into this repository, and the sideEffects field doing what it says with a bundler.
+test-pack: pack
+	cd web && PKG_TGZ=$(PKG_TGZ) node --test package-test/
 
 ## test-sveltekit: the SvelteKit example built against the packed tarball, driven in headless Chromium.
 test-sveltekit: pack chromium $(EXAMPLE)/node_modules/.installed

@@ -16,8 +16,21 @@ export interface CachedValue<T = unknown> {
   stale: boolean;
   /** When the latest data's body arrived from the network (ms since the epoch); null until the first result. */
   storedAt: number | null;
-  /** When the server last confirmed the latest data (ms since the epoch); null until the first result. */
+  /**
+   * When the server last confirmed the latest data (ms since the epoch); null until the first result. Follows
+   * `revalidated` events of this URL (a 304 moves it without changing the data).
+   */
   validatedAt: number | null;
+  /**
+   * True after a cached read until the outcome of its background revalidation arrives (a `revalidated` event of
+   * this URL, an update or an error). A result that carries its own `revalidating` boolean is taken at its word;
+   * otherwise every cached read counts as revalidating, which is the cache's behaviour with the default
+   * minRevalidateInterval (0) for responses without max-age or Expires. With a minRevalidateInterval, or fresh
+   * responses, no outcome may come: then it stays true until the next result or event.
+   */
+  revalidating: boolean;
+  /** Whether the latest data holds writes the server has not confirmed yet (the result's `pending`). */
+  pending: boolean;
 }
 
 /** Options of cachedStore. */
@@ -29,16 +42,28 @@ export interface CachedStoreInit {
 /** A Svelte readable store (the store contract: run is called synchronously with the current value). */
 export interface CachedStore<T = unknown> {
   subscribe(run: (value: CachedValue<T>) => void, invalidate?: (value?: CachedValue<T>) => void): () => void;
+  /**
+   * Reads the URL again (cache.get), which revalidates it. Resolves once the read has settled, its result or error
+   * in the value; never rejects. Does nothing without a subscriber, during SSR, or before the cache has resolved.
+   */
+  refresh(): Promise<void>;
+}
+
+/** The minimal readable-store shape a URL may come from (svelte/store's Readable satisfies it). */
+export interface URLStore {
+  subscribe(run: (url: string | URL | null | undefined) => void): () => void;
 }
 
 /**
  * A readable store of url's data. `cache` may be an EtagCache, a Promise of one, or null/undefined (SSR, not yet
  * created): without `window`, or without a cache, the value stays { loading: true } and nothing throws. The first
- * subscriber starts cache.subscribe(url), the last unsubscribe stops it.
+ * subscriber starts cache.subscribe(url), the last unsubscribe stops it. `url` may be a store of URLs (a route
+ * parameter): on a change the old URL's subscription stops and the value goes back to { loading: true } without the
+ * previous data, which belongs to another URL; a null/undefined URL reads nothing.
  */
 export declare function cachedStore<T = unknown>(
   cache: EtagCache | Promise<EtagCache | null | undefined> | null | undefined,
-  url: string | URL,
+  url: string | URL | URLStore,
   init?: CachedStoreInit,
 ): CachedStore<T>;
 

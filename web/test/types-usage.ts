@@ -1,4 +1,4 @@
-// Compile-only check of etag-cache.d.ts and svelte.d.ts (npx -p typescript@5 tsc --noEmit --strict ...).
+// Compile-only check of etag-cache.d.ts and svelte.d.ts (`make test-types`: the pinned typescript, tsc --strict).
 // Never run; every line states something the declarations must accept, and the @ts-expect-error lines something
 // they must refuse.
 import { createCache, EtagCache, type CacheResult, type CacheStats, type EtagCacheError } from '../etag-cache.js';
@@ -110,11 +110,25 @@ export function svelteUsage(cachePromise: Promise<EtagCache> | null): void {
     if (v.error) void v.error.name;
     const rows: Grade[] | undefined = v.data;
     const src: 'cache' | 'network' | null = v.source;
-    void [rows, src, v.stale];
+    const flags: boolean[] = [v.stale, v.revalidating, v.pending];
+    void [rows, src, flags];
   });
   unsub();
+  const done: Promise<void> = grades.refresh();
+  void done;
   cachedStore(null, '/x');
   cachedStore(undefined, new URL('https://x/y'));
+
+  // A URL from a store shaped like svelte/store's Readable<string> (a route parameter).
+  const page: { subscribe(run: (value: string) => void, invalidate?: () => void): () => void } = {
+    subscribe: (run) => {
+      run('/api/students/7/');
+      return () => {};
+    },
+  };
+  cachedStore<Grade[]>(cachePromise, page);
+  // @ts-expect-error a number is neither a URL nor a store of URLs
+  cachedStore(cachePromise, 42);
 }
 
 export async function inspectorUsage(cache: EtagCache): Promise<void> {

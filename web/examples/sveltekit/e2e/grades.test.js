@@ -93,14 +93,16 @@ step('reload on a slow network: cached rows first, then a 304 and no update', as
   // The rows are on screen while the server has answered nothing yet (it waits 2 s before every answer).
   const early = await gradeRequests(demo.url);
   assert.deepEqual(early.filter((r) => !r.pending), [], `answered before cached rows showed: ${JSON.stringify(early)}`);
+  assert.equal(await text('[data-testid="revalidating"]'), 'checking…', 'the store says the 304 is awaited');
 
   await page.locator('[data-testid="revalidations"]', { hasText: '1' }).waitFor();
+  await page.locator('[data-testid="revalidating"]').waitFor({ state: 'detached' });
   const reqs = await gradeRequests(demo.url);
   assert.equal(reqs.length, 1, `requests: ${JSON.stringify(reqs)}`);
   assert.equal(reqs[0].ifNoneMatch, etag);
   assert.equal(reqs[0].status, 304);
   assert.equal(await text('[data-testid="updates"]'), '0');
-  assert.equal(await text('[data-testid="age"]'), 'just now', 'the 304 refreshed validatedAt');
+  assert.equal(await text('[data-testid="age"]'), 'just now', "the 304 refreshed the store's validatedAt");
   assert.equal(await text('[data-testid="source"]'), 'cache');
 });
 
