@@ -13,7 +13,8 @@ if (!TGZ) throw new Error('PKG_TGZ is not set: run this through `make test-pack`
 
 const EXPECTED = [
   'LICENSE', 'LICENSE-go', 'README.md', 'package.json',
-  'etag-cache.js', 'etag-cache.d.ts', 'svelte.js', 'svelte.d.ts', 'etag-cache.wasm', 'wasm_exec.js',
+  'etag-cache.js', 'etag-cache.d.ts', 'svelte.js', 'svelte.d.ts', 'inspector.js', 'inspector.d.ts', 'etag-cache.wasm',
+  'wasm_exec.js',
 ];
 
 let dir; // a scratch project with the tarball unpacked as node_modules/etag-cache
@@ -74,12 +75,13 @@ test('Node resolves the exports and imports both modules without a window (SSR)'
   writeFileSync(script, `
     import { createCache, EtagCache } from 'etag-cache';
     import { cachedStore } from 'etag-cache/svelte';
+    import { defineInspector } from 'etag-cache/inspector';
     const values = [];
     cachedStore(null, '/api/grades/').subscribe((v) => values.push(v))();
-    console.log(JSON.stringify([typeof createCache, typeof EtagCache, values[0].loading]));
+    console.log(JSON.stringify([typeof createCache, typeof EtagCache, values[0].loading, defineInspector() ?? null]));
   `);
   const out = execFileSync(process.execPath, [script], { cwd: dir, encoding: 'utf8' });
-  assert.deepEqual(JSON.parse(out), ['function', 'function', true]);
+  assert.deepEqual(JSON.parse(out), ['function', 'function', true, null], 'no custom elements outside a browser');
 });
 
 test('sideEffects: a bundler drops unused imports of the JS face but keeps an import of wasm_exec.js', async () => {
@@ -88,6 +90,7 @@ test('sideEffects: a bundler drops unused imports of the JS face but keeps an im
     import 'etag-cache/wasm_exec.js';
     import { createCache } from 'etag-cache';
     import { cachedStore } from 'etag-cache/svelte';
+    import { defineInspector } from 'etag-cache/inspector';
   `);
   const result = await build({ entryPoints: [entry], bundle: true, format: 'esm', write: false, logLevel: 'silent',
     absWorkingDir: dir });
@@ -96,4 +99,5 @@ test('sideEffects: a bundler drops unused imports of the JS face but keeps an im
   assert.match(out, /globalThis\.Go = class/);
   assert.doesNotMatch(out, /use createCache\(\) to create an EtagCache/, 'etag-cache.js kept though unused');
   assert.doesNotMatch(out, /etag-cache\/svelte: subscribe/, 'svelte.js kept though unused');
+  assert.doesNotMatch(out, /etag-cache-inspector/, 'inspector.js kept though unused');
 });
