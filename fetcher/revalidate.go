@@ -1,6 +1,7 @@
 package fetcher
 
 import (
+	"context"
 	"math/rand/v2"
 	"time"
 
@@ -40,8 +41,8 @@ func (c *Client) revalidate(key, u string, hdr map[string]string, old *cache.Ent
 
 func (c *Client) revalidateLoop(key, u string, hdr map[string]string, old *cache.Entry) error {
 	for attempt := 0; ; attempt++ {
-		_, _, err := c.flight.do(c.ctx, key, func() (*outcome, error) {
-			return c.sync(c.ctx, key, u, hdr, old)
+		_, _, _, err := c.flight.do(c.ctx, key, func(ctx context.Context) (*outcome, error) {
+			return c.sync(ctx, key, u, hdr, old, false)
 		})
 		if err == nil {
 			return nil
