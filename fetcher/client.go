@@ -56,7 +56,7 @@ func New(opts Options) (*Client, error) {
 		opts: o, ctx: ctx, cancel: cancel,
 		revalidating: map[string]bool{}, failed: map[string]bool{}, warned: map[string]bool{},
 	}
-	c.flight.wg = &c.wg
+	c.flight.wg, c.flight.ctx = &c.wg, ctx
 	return c, nil
 }
 
@@ -65,6 +65,7 @@ type GetOption func(*getConfig)
 
 type getConfig struct {
 	header map[string]string
+	mode   Mode
 }
 
 // WithHeader adds request headers to one Get, over Options.Header. They do
@@ -86,9 +87,15 @@ func WithHeader(h map[string]string) GetOption {
 // (max-age, Expires) or was validated less than MinRevalidateInterval ago,
 // starts one background revalidation whose outcome arrives as an event.
 // Without one it fetches from the network (Source network) and stores the
-// response if its status is cacheable and it is not no-store. Errors:
-// ErrNetwork, ErrTimeout, *HTTPStatusError (with an error event), ErrClosed
-// once Close has been called (also for a get it cut short), or ctx's.
+// response if its status is cacheable and it is not no-store. WithMode
+// changes that (see Mode). Errors: ErrNetwork, ErrTimeout, *HTTPStatusError
+// (with an error event), ErrNotCached (ModeOnlyIfCached), a *ConfigError
+// for an unknown Mode, ErrClosed once Close has been called (also for a get
+// it cut short), or ctx's.
+//
+// ctx is the caller's way to give up (an abort): Get then returns ctx's
+// error at once, and the request it waited for is cancelled when no other
+// caller waits for it too. An already-ended ctx sends nothing.
 func (c *Client) Get(ctx context.Context, rawURL string, opt ...GetOption) (*Result, error) {
 	key, u, err := c.opts.Store.Key(c.opts.Namespace, "GET", rawURL)
 	if err != nil {
@@ -98,6 +105,9 @@ func (c *Client) Get(ctx context.Context, rawURL string, opt ...GetOption) (*Res
 	for _, o := range opt {
 		o(&g)
 	}
+	if !g.mode.valid() {
+		return nil, &ConfigError{Errs: []error{fmt.Errorf("unknown Mode %d", int(g.mode))}}
+	}
 	hdr := maps.Clone(c.opts.Header)
 	if hdr == nil {
 		hdr = map[string]string{}
@@ -106,6 +116,9 @@ func (c *Client) Get(ctx context.Context, rawURL string, opt ...GetOption) (*Res
 	if c.ctx.Err() != nil {
 		return nil, fmt.Errorf("fetcher: get %q: %w", u, ErrClosed)
 	}
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("fetcher: get %q: %w", u, ctx.Err())
+	}
 
 	e, ekey, err := c.lookup(ctx, key, hdr)
 	var miss *cache.MissError
@@ -113,7 +126,14 @@ func (c *Client) Get(ctx context.Context, rawURL string, opt ...GetOption) (*Res
 	case c.ctx.Err() != nil, errors.Is(err, cache.ErrClosed):
 		return nil, fmt.Errorf("fetcher: get %q: %w", u, ErrClosed)
 	case err == nil && e != nil:
-		return c.serveCached(ekey, u, hdr, e), nil
+		switch g.mode {
+		case ModeNoCache:
+			return c.getNoCache(ctx, ekey, u, hdr, e)
+		case ModeReload:
+			c.stats.misses.Add(1)
+			return c.fetch(ctx, ekey, u, hdr, e, true)
+		}
+		return c.serveCached(ekey, u, hdr, e, g.mode == ModeDefault), nil
 	case errs.Into(err, &miss):
 		if miss.Evicted != nil {
 			c.emitEvictions([]cache.Eviction{*miss.Evicted})
@@ -127,8 +147,23 @@ func (c *Client) Get(ctx context.Context, rawURL string, opt ...GetOption) (*Res
 	}
 
 	c.stats.misses.Add(1)
-	out, shared, err := c.flight.do(ctx, flightKey(key, hdr), func() (*outcome, error) {
-		return c.sync(c.ctx, key, u, hdr, nil)
+	if g.mode == ModeOnlyIfCached {
+		return nil, fmt.Errorf("fetcher: get %q: %w", u, ErrNotCached)
+	}
+	return c.fetch(ctx, key, u, hdr, nil, g.mode == ModeReload)
+}
+
+// fetch answers a Get from the network: a miss (old nil), or a reload, whose
+// request carries no validators and whose answer is compared with old to
+// tell an update from a confirmation. A failure is an error event, reported
+// once however many callers shared the request.
+func (c *Client) fetch(ctx context.Context, key, u string, hdr map[string]string, old *cache.Entry, reload bool) (*Result, error) {
+	fkey := flightKey(key, hdr)
+	if reload {
+		fkey = reloadKey(fkey)
+	}
+	out, _, call, err := c.flight.do(ctx, fkey, func(cctx context.Context) (*outcome, error) {
+		return c.sync(cctx, key, u, hdr, old, reload)
 	})
 	if err != nil {
 		if c.ctx.Err() != nil && ctx.Err() == nil {
@@ -136,7 +171,7 @@ func (c *Client) Get(ctx context.Context, rawURL string, opt ...GetOption) (*Res
 			// would show "offline"), and no error event.
 			return nil, fmt.Errorf("fetcher: get %q: %w", u, ErrClosed)
 		}
-		if ctx.Err() == nil && !shared {
+		if ctx.Err() == nil && (call == nil || call.claimReport()) {
 			c.emitError(u, err)
 		}
 		return nil, fmt.Errorf("fetcher: get %q: %w", u, err)
@@ -188,8 +223,9 @@ func flightKey(key string, hdr map[string]string) string {
 	return b.String()
 }
 
-// serveCached returns e as a cache result and starts its revalidation if due.
-func (c *Client) serveCached(key, u string, hdr map[string]string, e *cache.Entry) *Result {
+// serveCached returns e as a cache result and, with revalidate, starts its
+// revalidation if due.
+func (c *Client) serveCached(key, u string, hdr map[string]string, e *cache.Entry, revalidate bool) *Result {
 	c.stats.hits.Add(1)
 	now := c.opts.Now()
 	f := httprules.FreshnessOf(e.Header, e.ValidatedAt)
@@ -198,7 +234,7 @@ func (c *Client) serveCached(key, u string, hdr map[string]string, e *cache.Entr
 	failed := c.failed[key]
 	c.mu.Unlock()
 	res.Stale = failed || (f.Explicit && f.Lifetime > 0 && !f.IsFresh(e.ValidatedAt, now))
-	if c.revalidationDue(e, f) {
+	if revalidate && c.revalidationDue(e, f) {
 		c.revalidate(key, u, hdr, e)
 	}
 	return res

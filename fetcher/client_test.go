@@ -403,28 +403,7 @@ func TestDedup(t *testing.T) {
 		assert.Len(t, srv.reqs(), 2)
 		assert.Equal(t, []EventType{EventRevalidated}, types(h.take()))
 	})
-	t.Run("cancelled caller does not cancel the shared request", func(t *testing.T) {
-		release := make(chan struct{})
-		srv := &fakeServer{handler: func(int, *Request) (*Response, error) {
-			<-release
-			return resp(200, "a"), nil
-		}}
-		h := newHarness(t, srv, nil)
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error)
-		go func() {
-			_, err := h.client.Get(ctx, testURL)
-			done <- err
-		}()
-		require.Eventually(t, func() bool { return len(srv.reqs()) == 1 }, 5*time.Second, time.Millisecond)
-		cancel()
-		assert.ErrorIs(t, <-done, context.Canceled)
-		close(release)
-		h.client.Wait()
-		assert.Empty(t, h.take(), "a caller's cancellation is not an error event")
-		r := h.mustGet(testURL)
-		assert.Equal(t, SourceCache, r.Source, "the abandoned request still stored its response")
-	})
+	// A caller's cancellation: see TestAbort (modes_test.go).
 }
 
 func TestEvictEvents(t *testing.T) {

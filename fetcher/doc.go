@@ -1,7 +1,9 @@
 // Package fetcher is the stale-while-revalidate engine of the cache: Get
 // answers from the store at once and revalidates in the background with
 // If-None-Match or If-Modified-Since (RFC 9111 §4.3); a 304 refreshes the
-// entry, a changed 200 replaces it and emits an update event.
+// entry, a changed 200 replaces it and emits an update event. WithMode
+// changes that per Get the way fetch's cache modes do (Mode), and the ctx of
+// Get is its abort.
 //
 // Open(ctx, Config) builds the whole cache -- store (IndexedDB in the
 // browser, memory as the fallback), engine and start-up sweep -- exactly as
@@ -14,8 +16,11 @@
 //     Sweep, Close;
 //   - exchange.go: one request and what it did to the store (an outcome);
 //   - notify.go: outcomes into events and counters, in one place;
+//   - modes.go: the refresh modes of Get (no-cache, reload, force-cache,
+//     only-if-cached);
 //   - revalidate.go and flight.go: background revalidation with retries,
-//     and one request per key at a time;
+//     and one request per key at a time, cancelled when every caller
+//     waiting for it has given up;
 //   - config.go, options.go, open.go: the options contract and the
 //     composition root;
 //   - transport.go, fetch_js.go, http_host.go: the browser's fetch in the

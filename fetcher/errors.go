@@ -16,6 +16,9 @@ var (
 	ErrTimeout = errors.New("fetcher: request timed out")
 	// ErrClosed means the client was closed before the call could finish.
 	ErrClosed = errors.New("fetcher: cache closed")
+	// ErrNotCached means a ModeOnlyIfCached Get found no stored copy it may
+	// serve; nothing was sent.
+	ErrNotCached = errors.New("fetcher: not cached")
 )
 
 // HTTPStatusError is returned by Get when the server answered with a status

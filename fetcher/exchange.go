@@ -42,8 +42,8 @@ type outcome struct {
 
 // sync runs one exchange for key and reports its outcome. It is what the
 // flight group runs, so concurrent callers share one request and one report.
-func (c *Client) sync(ctx context.Context, key, u string, hdr map[string]string, old *cache.Entry) (*outcome, error) {
-	out, err := c.exchange(ctx, key, u, hdr, old)
+func (c *Client) sync(ctx context.Context, key, u string, hdr map[string]string, old *cache.Entry, reload bool) (*outcome, error) {
+	out, err := c.exchange(ctx, key, u, hdr, old, reload)
 	if err != nil {
 		return nil, err
 	}
@@ -55,14 +55,17 @@ func (c *Client) sync(ctx context.Context, key, u string, hdr map[string]string,
 // With old (a stored entry) it is a revalidation (RFC 9111 §4.3): the stored
 // ETag is sent verbatim in If-None-Match, else its Last-Modified in
 // If-Modified-Since, else the request is unconditional and the body
-// fingerprint decides. Without old it is a plain fetch. A failed request, a
+// fingerprint decides. Without old it is a plain fetch. A reload
+// (ModeReload) is a fetch that knows old: unconditional whatever old holds
+// (and marked Reload, so the browser's HTTP cache adds no validators of its
+// own), its answer compared with old for the event. A failed request, a
 // status that is neither cacheable nor (for a fetch) 2xx, and a failed
 // refresh of the stored entry are errors; a failed write is not (the
 // response is served unstored, see outcome.stored).
-func (c *Client) exchange(ctx context.Context, key, u string, hdr map[string]string, old *cache.Entry) (*outcome, error) {
-	req := &Request{Method: "GET", URL: u, Header: maps.Clone(hdr), Credentials: c.opts.Credentials}
+func (c *Client) exchange(ctx context.Context, key, u string, hdr map[string]string, old *cache.Entry, reload bool) (*outcome, error) {
+	req := &Request{Method: "GET", URL: u, Header: maps.Clone(hdr), Credentials: c.opts.Credentials, Reload: reload}
 	conditional := false
-	if old != nil {
+	if old != nil && !reload {
 		c.stats.revalidations.Add(1)
 		switch {
 		case old.ETag != "":
@@ -104,8 +107,9 @@ func (c *Client) exchange(ctx context.Context, key, u string, hdr map[string]str
 		return c.notModified(ctx, key, u, resp, old)
 	case c.cacheable(resp.Status):
 		return c.full(ctx, key, u, hdr, resp, old, c.opts.Now())
-	case old == nil && resp.Status >= 200 && resp.Status < 300:
-		// Not cacheable but a success (204, 203 ...): hand it over unstored.
+	case (old == nil || reload) && resp.Status >= 200 && resp.Status < 300:
+		// Not cacheable but a success (204, 203 ...): hand it over unstored
+		// (a reload asked for the network's answer, whatever is stored).
 		return &outcome{kind: outcomeFetched, result: c.unstored(u, key, resp)}, nil
 	}
 	return nil, &HTTPStatusError{URL: u, Status: resp.Status}

@@ -22,7 +22,9 @@ import (
 // cache: 'no-cache': the browser's HTTP cache must ask the server before
 // answering (freshness is this package's business), but may still use its
 // own validators -- which saves the body download even where CORS hides the
-// ETag from JS. The context deadline aborts the request through
+// ETag from JS. A Request marked Reload carries cache: 'reload', so that
+// no validator of the browser's reaches the server either. The context
+// (its deadline, or a caller's abort) ends the request through
 // an AbortController. A TypeError (offline, DNS, CORS) is ErrNetwork, an
 // abort at the deadline ErrTimeout. Bodies stay in JS as a *cache.JSBody.
 // The zero value is ready to use.
@@ -56,9 +58,14 @@ func (FetchTransport) RoundTrip(ctx context.Context, req *Request) (*Response, e
 	if req.Credentials != "" {
 		init.Set("credentials", req.Credentials)
 	}
-	if conditional {
+	switch {
+	case req.Reload:
+		// Straight to the server, without the browser's validators; the
+		// answer still refreshes the browser's HTTP cache.
+		init.Set("cache", "reload")
+	case conditional:
 		init.Set("cache", "no-store")
-	} else {
+	default:
 		init.Set("cache", "no-cache")
 	}
 	var controller js.Value

@@ -252,3 +252,24 @@ func TestBrowserOfflineServesCache(t *testing.T) {
 	_, err = c.Get(ctx, base+"/expose/never-fetched-"+t.Name())
 	assert.ErrorIs(t, err, ErrNetwork)
 }
+
+// A Request marked Reload reaches the server without validators, though the
+// browser's HTTP cache holds the response (private, no-cache: stored, to be
+// revalidated) and adds its own If-None-Match to a plain request.
+func TestFetchTransportReloadSendsNoValidators(t *testing.T) {
+	base := serverURL(t)
+	path := uniquePath("expose", t)
+	tr := FetchTransport{}
+	ctx := context.Background()
+	for _, reload := range []bool{false, false, true} {
+		res, err := tr.RoundTrip(ctx, &Request{URL: base + path, Reload: reload})
+		require.NoError(t, err)
+		assert.Equal(t, 200, res.Status, "the browser answers its own revalidation's 304 with its stored body")
+	}
+	log := serverLog(t, base, path)
+	require.Len(t, log, 3)
+	assert.Empty(t, log[0].Header["if-none-match"])
+	assert.Equal(t, `"v0"`, log[1].Header["if-none-match"], "the browser's HTTP cache revalidates a plain request")
+	assert.Empty(t, log[2].Header["if-none-match"], "a reload carries no validator of the browser's")
+	assert.Empty(t, log[2].Header["if-modified-since"])
+}

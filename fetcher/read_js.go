@@ -37,8 +37,20 @@ func (c *Client) Database() (db js.Value, store string) {
 // served (absent, corrupt, expired, another version) or the store cannot
 // judge records: the caller then calls Get, which removes what must go and
 // fetches. It is synchronous and never blocks, so it may run inside a
-// js.FuncOf callback.
-func (c *Client) ServeRecord(key string, rec js.Value) (res *Result, ok bool) {
+// js.FuncOf callback. Of the modes (WithMode; other options are ignored),
+// ModeForceCache and ModeOnlyIfCached serve the record without any
+// revalidation; ModeNoCache and ModeReload must ask the server, so ok is
+// false for them and the caller takes Get.
+func (c *Client) ServeRecord(key string, rec js.Value, opt ...GetOption) (res *Result, ok bool) {
+	var g getConfig
+	for _, o := range opt {
+		o(&g)
+	}
+	switch g.mode {
+	case ModeDefault, ModeForceCache, ModeOnlyIfCached:
+	default:
+		return nil, false
+	}
 	rs, ok := c.opts.Store.(recordStore)
 	if !ok {
 		return nil, false
@@ -51,5 +63,5 @@ func (c *Client) ServeRecord(key string, rec js.Value) (res *Result, ok bool) {
 	if hdr == nil {
 		hdr = map[string]string{}
 	}
-	return c.serveCached(key, e.URL, hdr, e), true
+	return c.serveCached(key, e.URL, hdr, e, g.mode == ModeDefault), true
 }

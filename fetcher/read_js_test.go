@@ -5,6 +5,7 @@ package fetcher
 import (
 	"context"
 	"fmt"
+	"sync"
 	"syscall/js"
 	"testing"
 	"time"
@@ -171,4 +172,52 @@ func TestServeRecordAgreesWithGet(t *testing.T) {
 			assert.Equal(t, string(got.Body.Bytes()), string(res.Body.Bytes()))
 		})
 	}
+}
+
+// The thin read path serves force-cache and only-if-cached without a
+// revalidation, and leaves no-cache and reload to Get.
+func TestServeRecordModes(t *testing.T) {
+	clock := fakeclock.New(time.Now().Truncate(time.Millisecond))
+	var mu sync.Mutex
+	requests := 0
+	tr := TransportFunc(func(context.Context, *Request) (*Response, error) {
+		mu.Lock()
+		requests++
+		mu.Unlock()
+		return &Response{Status: 200, Body: cache.Bytes(`{"n":1}`), Header: map[string]string{
+			"etag": `"a"`, "content-type": "application/json", "cache-control": "no-cache"}}, nil
+	})
+	sent := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return requests
+	}
+	store, err := cache.OpenIndexedDB(context.Background(), cache.IDBOptions{
+		Options: cache.Options{AppVersion: "v1", Now: clock.Now}, DBName: fmt.Sprintf("serve-modes-%d", time.Now().UnixNano())})
+	require.NoError(t, err)
+	c, err := New(Options{Store: store, Transport: tr, Now: clock.Now})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close(); _ = store.Close() })
+	const u = "https://school.example/api/grades/"
+	_, err = c.Get(context.Background(), u)
+	require.NoError(t, err)
+	key, _, err := c.Key(u)
+	require.NoError(t, err)
+	rec := jsGet(t, c, key)
+
+	for _, m := range []Mode{ModeForceCache, ModeOnlyIfCached} {
+		res, ok := c.ServeRecord(key, rec, WithMode(m))
+		require.True(t, ok, m.String())
+		assert.Equal(t, SourceCache, res.Source)
+		c.Wait()
+		assert.Equal(t, 1, sent(), "%s: no revalidation of a no-cache record", m)
+	}
+	for _, m := range []Mode{ModeNoCache, ModeReload} {
+		_, ok := c.ServeRecord(key, rec, WithMode(m))
+		assert.False(t, ok, "%s asks the server first: Get's", m)
+	}
+	_, ok := c.ServeRecord(key, rec)
+	require.True(t, ok)
+	c.Wait()
+	assert.Equal(t, 2, sent(), "the default read revalidates it")
 }

@@ -1,6 +1,7 @@
 package fetcher
 
 import (
+	"context"
 	"math/rand/v2"
 	"time"
 
@@ -50,8 +51,8 @@ func (c *Client) revalidate(key, u string, hdr map[string]string, old *cache.Ent
 // follow, is marked and emitted here; the final one is the caller's.
 func (c *Client) revalidateLoop(key, u string, hdr map[string]string, old *cache.Entry) error {
 	for attempt := 0; ; attempt++ {
-		_, _, err := c.flight.do(c.ctx, flightKey(key, hdr), func() (*outcome, error) {
-			return c.sync(c.ctx, key, u, hdr, old)
+		_, _, _, err := c.flight.do(c.ctx, flightKey(key, hdr), func(ctx context.Context) (*outcome, error) {
+			return c.sync(ctx, key, u, hdr, old, false)
 		})
 		if err == nil {
 			return nil

@@ -8,8 +8,8 @@ import (
 
 // Counters are a client's activity counts since New.
 type Counters struct {
-	Hits          int64 // Gets answered from the store
-	Misses        int64 // Gets that had to fetch from the network
+	Hits          int64 // Gets answered from the store (a no-cache Get's stale fallback included)
+	Misses        int64 // Gets with no servable stored copy (only-if-cached's too, which send nothing), and reloads
 	Revalidations int64 // conditional (or validator-less) revalidation requests sent
 	NotModified   int64 // 304 answers
 	Updates       int64 // update events

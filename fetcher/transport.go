@@ -17,6 +17,10 @@ type Request struct {
 	// Credentials is the fetch credentials mode: "", "omit", "same-origin" or
 	// "include"; "" leaves the transport's default ("same-origin" for fetch).
 	Credentials string
+	// Reload asks for an end-to-end request with no validators at all: a
+	// transport with an HTTP cache of its own (the browser's) must neither
+	// answer from it nor add its validators (fetch's cache: 'reload').
+	Reload bool
 }
 
 // Response is what a Transport received.

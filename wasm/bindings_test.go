@@ -330,3 +330,103 @@ func TestRetriesWaitForSetOnline(t *testing.T) {
 	assert.Equal(t, 3, ctl.Get("calls").Int(), "the retry went once online")
 	assert.Len(t, seen("error"), 1)
 }
+
+// getLogged returns the requests the test server saw under path.
+func getLogged(t *testing.T, path string) []map[string]string {
+	t.Helper()
+	p := js.Global().Call("fetch", serverURL(t)+"/log?prefix="+path, jsObj(t, `{"cache":"no-store"}`))
+	res, jerr := await(t, p)
+	require.Nil(t, jerr)
+	arr, jerr := await(t, res.Call("json"))
+	require.Nil(t, jerr)
+	var out []map[string]string
+	for i := 0; i < arr.Length(); i++ {
+		e := arr.Index(i)
+		if e.Get("method").String() != "GET" {
+			continue
+		}
+		m := map[string]string{}
+		keys := js.Global().Get("Object").Call("keys", e.Get("header"))
+		for j := 0; j < keys.Length(); j++ {
+			k := keys.Index(j).String()
+			m[k] = e.Get("header").Get(k).String()
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func TestGetModes(t *testing.T) {
+	h := open(t, nil)
+	path := "/expose/modes-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	url := serverURL(t) + path
+
+	for name, init := range map[string]js.Value{
+		"unknown mode":    jsObj(t, `{"cache":"no-store"}`),
+		"mode not string": jsObj(t, `{"cache":5}`),
+		"bad signal":      jsObj(t, `{"signal":"x"}`),
+	} {
+		_, jerr := await(t, h.Call("get", url, init))
+		require.NotNil(t, jerr, name)
+		assert.Equal(t, "TypeError", jerr.Name, name)
+	}
+
+	_, jerr := await(t, h.Call("get", url, jsObj(t, `{"cache":"only-if-cached"}`)))
+	require.NotNil(t, jerr, "only-if-cached on a miss rejects")
+	assert.Equal(t, "NotCachedError", jerr.Name)
+	assert.Empty(t, getLogged(t, path), "and sends nothing")
+
+	r, jerr := await(t, h.Call("get", url))
+	require.Nil(t, jerr)
+	assert.Equal(t, "network", r.Get("source").String())
+	r, jerr = await(t, h.Call("get", url, jsObj(t, `{"cache":"only-if-cached"}`)))
+	require.Nil(t, jerr)
+	assert.Equal(t, "cache", r.Get("source").String())
+
+	r, jerr = await(t, h.Call("get", url, jsObj(t, `{"cache":"no-cache"}`)))
+	require.Nil(t, jerr)
+	assert.Equal(t, "network", r.Get("source").String(), "confirmed by the server before answering")
+	r, jerr = await(t, h.Call("get", url, jsObj(t, `{"cache":"reload"}`)))
+	require.Nil(t, jerr)
+	assert.Equal(t, "network", r.Get("source").String())
+
+	log := getLogged(t, path)
+	require.Len(t, log, 3, "only-if-cached sent nothing, no-cache and reload one request each")
+	assert.Equal(t, `"v0"`, log[1]["if-none-match"], "no-cache revalidates with the stored ETag")
+	assert.Empty(t, log[2]["if-none-match"], "reload sends no validator")
+	assert.Empty(t, log[2]["if-modified-since"])
+}
+
+func TestGetAbort(t *testing.T) {
+	h := open(t, nil)
+	ac := js.Global().Get("AbortController")
+
+	path := "/expose/aborted-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	c := ac.New()
+	c.Call("abort")
+	init := js.Global().Get("Object").New()
+	init.Set("signal", c.Get("signal"))
+	_, jerr := await(t, h.Call("get", serverURL(t)+path, init))
+	require.NotNil(t, jerr)
+	assert.Equal(t, "AbortError", jerr.Name, "an aborted signal rejects at once")
+	assert.Empty(t, getLogged(t, path), "without a request")
+
+	// A request the server never answers: only the abort ends it (the
+	// timeout is 30 s, the await's limit 15 s).
+	c = ac.New()
+	init = js.Global().Get("Object").New()
+	init.Set("signal", c.Get("signal"))
+	p := h.Call("get", serverURL(t)+"/hang?"+strconv.FormatInt(time.Now().UnixNano(), 36), init)
+	for i := 0; i < 200 && len(getLogged(t, "/hang")) == 0; i++ {
+		time.Sleep(10 * time.Millisecond) // polling for the request to reach the server, not a pass/fail timing
+	}
+	c.Call("abort")
+	_, jerr = await(t, p)
+	require.NotNil(t, jerr)
+	assert.Equal(t, "AbortError", jerr.Name)
+
+	// The handle keeps serving.
+	r, jerr := await(t, h.Call("get", serverURL(t)+"/expose/after-abort-"+strconv.FormatInt(time.Now().UnixNano(), 36)))
+	require.Nil(t, jerr)
+	assert.Equal(t, 200, r.Get("status").Int())
+}

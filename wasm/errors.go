@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"syscall/js"
 
@@ -20,6 +21,8 @@ const (
 	nameNetwork            = "NetworkError"            // fetch failed and nothing cached
 	nameTimeout            = "TimeoutError"            // request deadline passed and nothing cached
 	nameHTTPStatus         = "HttpStatusError"         // non-cacheable status and nothing cached
+	nameNotCached          = "NotCachedError"          // only-if-cached and nothing cached
+	nameAbort              = "AbortError"              // the get's AbortSignal fired
 	nameEtagCache          = "EtagCacheError"          // anything else, including a recovered panic
 )
 
@@ -47,6 +50,15 @@ func toJSError(err error) js.Value {
 		return newError(nameTimeout, err.Error())
 	case errors.Is(err, fetcher.ErrNetwork):
 		return newError(nameNetwork, err.Error())
+	case errors.Is(err, fetcher.ErrNotCached):
+		return newError(nameNotCached, err.Error())
+	case errors.Is(err, context.Canceled):
+		// Only a get's signal cancels a context a caller sees (Close is
+		// ErrClosed): fetch's AbortError, a DOMException where there is one.
+		if de := js.Global().Get("DOMException"); de.Type() == js.TypeFunction {
+			return de.New("etag-cache: the get was aborted", nameAbort)
+		}
+		return newError(nameAbort, "etag-cache: the get was aborted")
 	case errs.Into(err, &se):
 		e := newError(nameHTTPStatus, err.Error())
 		e.Set("status", se.Status)

@@ -11,28 +11,88 @@ import (
 	"github.com/etagcache/etag-cache/fetcher"
 )
 
-// get implements handle.get(url, init?) -> Promise<raw result>.
+// get implements handle.get(url, init?) -> Promise<raw result>. init is
+// {headers?, cache?, signal?}: cache a fetch cache-mode name (fetcher.Mode;
+// another string is a TypeError) and signal an AbortSignal, which rejects
+// the get with AbortError (NotCachedError is only-if-cached's miss). A get
+// without a signal costs what it always did; one with a signal adds one
+// js.Func and the listener's add and remove.
 func (h *handle) get(args []js.Value) js.Value {
 	url, err := urlArg(args)
 	if err != nil {
 		return rejected(err)
 	}
 	var hdr map[string]string
+	mode := fetcher.ModeDefault
+	signal := js.Undefined()
 	if len(args) > 1 && !absent(args[1]) {
-		if args[1].Type() != js.TypeObject {
+		init := args[1]
+		if init.Type() != js.TypeObject {
 			return rejected(badArg("init must be an object"))
 		}
-		if hdr, err = headersFromJS(args[1].Get("headers"), "init.headers"); err != nil {
+		if hdr, err = headersFromJS(init.Get("headers"), "init.headers"); err != nil {
 			return rejected(err)
 		}
+		if mode, err = modeFromJS(init.Get("cache")); err != nil {
+			return rejected(err)
+		}
+		if s := init.Get("signal"); !absent(s) {
+			if s.Type() != js.TypeObject || s.Get("aborted").Type() != js.TypeBoolean ||
+				s.Get("addEventListener").Type() != js.TypeFunction {
+				return rejected(badArg("init.signal must be an AbortSignal"))
+			}
+			if s.Get("aborted").Bool() {
+				return rejected(context.Canceled) // nothing read, nothing sent
+			}
+			signal = s
+		}
 	}
+	opts := []fetcher.GetOption{fetcher.WithHeader(hdr)}
+	if mode != fetcher.ModeDefault {
+		opts = append(opts, fetcher.WithMode(mode))
+	}
+	if signal.IsUndefined() {
+		return promise(func() (any, error) {
+			r, err := h.client.Get(context.Background(), url, opts...)
+			if err != nil {
+				return nil, err
+			}
+			return resultToJS(r), nil
+		})
+	}
+	// The abort event cancels the get's context from the event loop
+	// (cancel never blocks); the listener goes when the get settles.
+	ctx, cancel := context.WithCancel(context.Background())
+	onAbort := js.FuncOf(func(js.Value, []js.Value) any {
+		cancel()
+		return nil
+	})
+	signal.Call("addEventListener", "abort", onAbort)
 	return promise(func() (any, error) {
-		r, err := h.client.Get(context.Background(), url, fetcher.WithHeader(hdr))
+		defer func() {
+			signal.Call("removeEventListener", "abort", onAbort)
+			onAbort.Release()
+			cancel()
+		}()
+		r, err := h.client.Get(ctx, url, opts...)
 		if err != nil {
 			return nil, err
 		}
 		return resultToJS(r), nil
 	})
+}
+
+// modeFromJS reads init.cache: absent is the default mode.
+func modeFromJS(v js.Value) (fetcher.Mode, error) {
+	if absent(v) {
+		return fetcher.ModeDefault, nil
+	}
+	if v.Type() == js.TypeString {
+		if m, ok := fetcher.ParseMode(v.String()); ok {
+			return m, nil
+		}
+	}
+	return fetcher.ModeDefault, badArg(`init.cache must be 'default', 'no-cache', 'reload', 'force-cache' or 'only-if-cached'`)
 }
 
 // adopt implements handle.adopt(url, {status, headers, body, receivedAt}) ->

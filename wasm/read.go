@@ -2,7 +2,11 @@
 
 package main
 
-import "syscall/js"
+import (
+	"syscall/js"
+
+	"github.com/etagcache/etag-cache/fetcher"
+)
 
 // The cached-read path: JavaScript asks key(url) once per URL, reads the
 // record with one readonly get on database().db, and hands it to judge; Go
@@ -30,13 +34,23 @@ func (h *handle) key(args []js.Value) js.Value {
 	return js.ValueOf(k)
 }
 
-// judge implements handle.judge(key, record) -> 0 | 1 | 2 (judgeMiss,
-// judgeFresh, judgeStale). It never throws.
+// judge implements handle.judge(key, record, mode?) -> 0 | 1 | 2
+// (judgeMiss, judgeFresh, judgeStale). mode is get's cache mode; without it
+// (the default read: nothing more to cross) the record is judged as
+// 'default'. It never throws.
 func (h *handle) judge(args []js.Value) js.Value {
 	if len(args) < 2 || args[0].Type() != js.TypeString {
 		return js.ValueOf(judgeMiss)
 	}
-	res, ok := h.client.ServeRecord(args[0].String(), args[1])
+	var opt []fetcher.GetOption
+	if len(args) > 2 && args[2].Type() == js.TypeString {
+		m, ok := fetcher.ParseMode(args[2].String())
+		if !ok {
+			return js.ValueOf(judgeMiss)
+		}
+		opt = append(opt, fetcher.WithMode(m))
+	}
+	res, ok := h.client.ServeRecord(args[0].String(), args[1], opt...)
 	switch {
 	case !ok:
 		return js.ValueOf(judgeMiss)

@@ -7,21 +7,25 @@
 //     which the Go side calls with `update` (detail: a raw result), `revalidated` {url, status, validatedAt},
 //     `error` {url, kind, message, retrying, status?}, `evict` {url, reason} and `warning` {url?, code, message}. It
 //     rejects with TypeError for a bad option value, StorageUnavailableError when storage 'indexeddb' cannot be honoured.
-//   handle = {get(url, {headers}) → Promise<raw result>, invalidate(url) → Promise, clear(all: boolean) →
+//   handle = {get(url, {headers?, cache?, signal?}) → Promise<raw result> (cache: a mode other than 'default';
+//     signal: an AbortSignal, which the Go side listens to; it rejects AbortError, NotCachedError too),
+//     invalidate(url) → Promise, clear(all: boolean) →
 //     Promise<number>, stats() → Promise<stats>, close() → Promise, storage: 'indexeddb' | 'memory',
 //     adopt(url, {status, headers, body, receivedAt}) → Promise<boolean> (store a response JS fetched itself),
 //     setOnline(online: boolean) → undefined (the browser's connectivity hint, which background retries wait on),
 //     and the synchronous cached-read path key(url) → string | null, database() → {db, store} | null,
-//     judge(key, record) → 0 | 1 | 2 (see reader.js)}.
+//     judge(key, record, mode?) → 0 | 1 | 2 (see reader.js)}.
 //   raw result = {url, status, etag, lastModified, source, stale, storedAt, validatedAt, contentType, headers,
 //     body: ArrayBuffer}. Its url, and the url of events about it, is exactly the href handed to get.
 // Its methods reject with Errors whose names are stable (etag-cache.d.ts, EtagCacheErrorName); they may also throw
 // synchronously (e.g. once the Go program has exited), which callAsync turns into a rejection.
 
 import { convertDetail, convertResult } from './body.js';
-import { callAsync, namedError, reportCallbackError, typeError } from './errors.js';
+import { abortError, callAsync, namedError, reportCallbackError, typeError } from './errors.js';
 import { Network } from './network.js';
-import { isPlainObject, mapOptions, normalizeHeaders, pageOptions, resolveURL } from './options.js';
+import {
+  checkCacheMode, checkSignal, isPlainObject, mapOptions, normalizeHeaders, pageOptions, resolveURL,
+} from './options.js';
 import { Reader } from './reader.js';
 import { Subscriptions } from './subscriptions.js';
 import { browserOnline, relayUpdates, rereadWhenOnline, rereadWhenVisible, watchConnectivity } from './tabs.js';
@@ -33,6 +37,9 @@ const WASM_MIME_TYPE = 'wasm-mime-type';
 
 /** If the page makes no request this soon after createCache, a module that is not local starts downloading. */
 const START_AFTER_MS = 2000;
+
+/** Modes the cached-read path may serve (reader.js): the others ask the server first, through the Go side. */
+const THIN_MODES = new Set(['default', 'force-cache', 'only-if-cached']);
 
 /** Proof that the constructor was called by openCache. */
 const INTERNAL = Symbol('etag-cache internal');
@@ -217,8 +224,10 @@ export class EtagCache extends EventTarget {
   /**
    * Fetches url through the cache. Resolves with the cached result at once when a valid entry exists (and
    * revalidates it in the background), else with the network result. `onUpdate` is called once, on the next `update`
-   * of this URL. Rejects with TypeError for a bad URL, NetworkError / TimeoutError / HttpStatusError when there is no
-   * cached copy to serve.
+   * of this URL. `cache` is the refresh mode, as fetch spells it ('default', 'no-cache', 'reload', 'force-cache',
+   * 'only-if-cached'; see etag-cache.d.ts) and `signal` an AbortSignal that rejects this call with AbortError.
+   * Rejects with TypeError for a bad URL or init, NetworkError / TimeoutError / HttpStatusError when there is no
+   * cached copy to serve, NotCachedError for 'only-if-cached' without one.
    */
   async get(url, init = {}) {
     this.#checkOpen();
@@ -228,9 +237,12 @@ export class EtagCache extends EventTarget {
       throw typeError('init.onUpdate must be a function');
     }
     const headers = normalizeHeaders(init.headers, 'init.headers');
+    const mode = checkCacheMode(init.cache);
+    const signal = checkSignal(init.signal);
+    if (signal && signal.aborted) throw abortError(signal); // before anything is read or sent
     const dropOnUpdate = init.onUpdate ? this.#subs.once(href, init.onUpdate) : null;
     try {
-      return await this.#read(href, headers);
+      return await this.#read(href, headers, mode, signal);
     } catch (err) {
       if (dropOnUpdate) dropOnUpdate();
       throw err;
@@ -239,22 +251,46 @@ export class EtagCache extends EventTarget {
 
   /**
    * Reads href: from the network while the Go side is not attached; else the cached-read path (reader.js) when it
-   * can answer (no per-read headers, entries in IndexedDB, a servable record), else the Go side's get.
+   * can answer (no per-read headers, entries in IndexedDB, a servable record, a mode it serves), else the Go side's
+   * get. A get whose signal is aborted by the time it settles rejects with the abort's error, as fetch does.
    */
-  async #read(href, headers) {
+  async #read(href, headers, mode = 'default', signal = undefined) {
     const handle = this.#handle;
     if (!handle) {
+      if (mode === 'only-if-cached') {
+        // Before the module has arrived nothing here can tell what is stored; answering at once keeps the mode's
+        // promise of never waiting for the network (the module is a download too). `await cache.ready` first to
+        // read what an earlier visit stored.
+        throw namedError('NotCachedError', `etag-cache: ${href} is not cached (the cache's module has not ` +
+          'arrived yet: await cache.ready to read stored entries)');
+      }
       this.#stopTimer();
-      return this.#shareFetched(await this.#noteFailure(this.#network.get(href, headers)));
+      return this.#shareFetched(
+        await this.#noteFailure(this.#network.get(href, headers, { reload: mode === 'reload', signal })));
     }
-    if (!headers && this.#reader) {
-      const r = await this.#reader.read(href);
-      if (r) return r;
+    if (!headers && this.#reader && THIN_MODES.has(mode)) {
+      const r = await this.#reader.read(href, mode);
+      if (r) {
+        if (signal && signal.aborted) throw abortError(signal);
+        return r;
+      }
       // close() may have run meanwhile: the Go side releases the handle's functions, and calling one then only
       // logs "call to released function" and returns undefined.
       this.#checkOpen();
+      if (signal && signal.aborted) throw abortError(signal);
     }
-    const raw = await this.#noteFailure(callAsync(() => handle.get(href, headers ? { headers } : {})));
+    // The default read hands Go what it always did: only a get with a mode or a signal pays for them.
+    const init = headers ? { headers } : {};
+    if (mode !== 'default') init.cache = mode;
+    if (signal) init.signal = signal;
+    let raw;
+    try {
+      raw = await this.#noteFailure(callAsync(() => handle.get(href, init)));
+    } catch (err) {
+      if (signal && signal.aborted) throw abortError(signal);
+      throw err;
+    }
+    if (signal && signal.aborted) throw abortError(signal);
     return this.#shareFetched(convertResult(raw));
   }
 

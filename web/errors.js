@@ -10,12 +10,33 @@ const ERROR_KIND_NAMES = {
 
 /**
  * Returns an Error whose name is one of the stable etag-cache error names
- * (EtagCacheError, StorageUnavailableError, NetworkError, TimeoutError, HttpStatusError), with extra's fields.
+ * (EtagCacheError, StorageUnavailableError, NetworkError, TimeoutError, HttpStatusError, NotCachedError), with
+ * extra's fields.
  */
 export function namedError(name, message, extra) {
   const err = new Error(message);
   err.name = name;
   if (extra) Object.assign(err, extra);
+  return err;
+}
+
+/**
+ * The error a get aborted through signal rejects with, the way fetch does: the signal's reason when it is an Error
+ * named AbortError (what controller.abort() gives), else a DOMException named AbortError (a reason of another kind,
+ * e.g. AbortSignal.timeout()'s TimeoutError or a string, is kept as its `cause`).
+ */
+export function abortError(signal) {
+  const reason = signal ? signal.reason : undefined;
+  if (reason instanceof Error && reason.name === 'AbortError') return reason;
+  const message = 'etag-cache: the get was aborted';
+  const err = typeof DOMException === 'function' ? new DOMException(message, 'AbortError') : namedError('AbortError', message);
+  if (reason !== undefined) {
+    try {
+      Object.defineProperty(err, 'cause', { value: reason, configurable: true, writable: true });
+    } catch {
+      // a frozen DOMException: the reason is only lost
+    }
+  }
   return err;
 }
 

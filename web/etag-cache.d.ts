@@ -177,6 +177,13 @@ export type EtagCacheErrorName =
   | 'TimeoutError'
   /** A non-cacheable status and no cached copy; the error has `status`. */
   | 'HttpStatusError'
+  /** get with cache: 'only-if-cached' found no stored copy it may serve (nothing was sent). */
+  | 'NotCachedError'
+  /**
+   * get's signal was aborted. As with fetch, the error is the signal's reason when that is an Error named AbortError
+   * (what controller.abort() gives), else a DOMException named AbortError (with the reason as `cause`).
+   */
+  | 'AbortError'
   /** Anything else, including a recovered panic in the Go module or a closed cache. */
   | 'EtagCacheError';
 
@@ -189,6 +196,23 @@ export interface EtagCacheError extends Error {
   detail?: ErrorDetail;
 }
 
+/**
+ * How one get uses the stored copy and the network, spelled as fetch's RequestInit.cache:
+ * - 'default': the stored copy at once, revalidated in the background when due; a miss fetches.
+ * - 'no-cache': ask the server before answering (a conditional request with the stored validators): a 304 answers
+ *   with the stored copy (source 'network', validatedAt now), a 200 replaces it (`update` when it differs). When the
+ *   request fails (offline, timeout, 5xx) the stored copy is served with `stale: true` and an `error` event fires.
+ *   Nothing stored: a plain fetch.
+ * - 'reload': an unconditional request (no If-None-Match / If-Modified-Since, not even the browser HTTP cache's),
+ *   its response stored as usual; a failure rejects, the stored copy is not served.
+ * - 'force-cache': any stored copy of this version and namespace within the TTL, never revalidated (`stale: true`
+ *   when past its freshness); a miss fetches.
+ * - 'only-if-cached': as 'force-cache', but never the network: a miss rejects with NotCachedError. Before the module
+ *   has arrived (a first visit, see createCache) it rejects at once; `await cache.ready` first to read what an earlier
+ *   visit stored.
+ */
+export type CacheMode = 'default' | 'no-cache' | 'reload' | 'force-cache' | 'only-if-cached';
+
 /** Options of get. */
 export interface GetOptions<T = unknown> {
   /** Called once, on the next `update` of this URL (in this tab or another). */
@@ -198,6 +222,13 @@ export interface GetOptions<T = unknown> {
    * with the same value; another value fetches (and stores) its own variant.
    */
   headers?: HeadersLike;
+  /** The refresh mode; default 'default'. Any other value is a TypeError. */
+  cache?: CacheMode;
+  /**
+   * Aborts this get: it rejects with AbortError at once (already aborted: before anything is read or sent). The
+   * request is cancelled when no other get of the URL shares it; a stored copy is never served instead.
+   */
+  signal?: AbortSignal;
 }
 
 /** One stored entry, as entries() describes it. Times are ms since the epoch. */
@@ -285,8 +316,9 @@ export declare class EtagCache extends EventTarget {
 
   /**
    * Reads url (relative URLs resolve against location.href): at once from the cache when a valid entry exists
-   * (revalidated in the background), else from the network. Rejects with TypeError for a bad URL, with
-   * NetworkError / TimeoutError / HttpStatusError when there is no cached copy to serve.
+   * (revalidated in the background), else from the network; options.cache changes that (CacheMode). Rejects with
+   * TypeError for a bad URL or options, with NetworkError / TimeoutError / HttpStatusError when there is no cached
+   * copy to serve, NotCachedError ('only-if-cached' without one), AbortError (options.signal).
    */
   get<T = unknown>(url: string | URL, options?: GetOptions<T>): Promise<CacheResult<T>>;
 

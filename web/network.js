@@ -5,7 +5,7 @@
 // cached: only what a page may be handed, which is what fetch says (2xx or an HttpStatusError).
 
 import { convertResult } from './body.js';
-import { namedError } from './errors.js';
+import { abortError, namedError } from './errors.js';
 
 /**
  * A Network serves gets with fetch. Concurrent gets of one URL with the same headers share one request. `init` is
@@ -17,7 +17,7 @@ export class Network {
   #init;
   #timeout;
   #onIdle;
-  #flights = new Map(); // href + headers -> Promise<{raw, response}>
+  #flights = new Map(); // [reload +] href [+ headers] -> {promise: Promise<{raw, response}>, controller, waiters}
   #inFlight = 0;
   #responses = []; // responses received before the Go side was there to store them, oldest first
   #sink = null; // the Go side's store function, once there
@@ -28,29 +28,74 @@ export class Network {
     this.#onIdle = onIdle;
   }
 
-  /** Resolves with the user-facing result for href; rejects with NetworkError, TimeoutError or HttpStatusError. */
-  async get(href, headers) {
-    const id = headers ? href + '\n' + JSON.stringify(headers) : href;
+  /**
+   * Resolves with the user-facing result for href; rejects with NetworkError, TimeoutError or HttpStatusError.
+   * options: reload (the 'reload' mode: a request of its own, which neither the browser's HTTP cache nor its
+   * validators answer) and signal (an AbortSignal: this call rejects with AbortError at once; the request is aborted
+   * when no other caller still waits for it).
+   */
+  async get(href, headers, { reload = false, signal } = {}) {
+    if (signal && signal.aborted) throw abortError(signal);
+    const id = (reload ? 'reload\n' : '') + (headers ? href + '\n' + JSON.stringify(headers) : href);
     let flight = this.#flights.get(id);
-    if (!flight) {
-      flight = this.#fetch(href, headers);
-      this.#flights.set(id, flight);
-      this.#inFlight++;
-      flight.finally(() => {
-        this.#flights.delete(id);
-        if (--this.#inFlight === 0 && this.#onIdle) this.#onIdle();
-      }).catch(() => {});
-    }
-    const { raw } = await flight;
+    if (!flight) flight = this.#start(id, href, headers, reload);
+    flight.waiters++;
+    const { raw } = signal ? await this.#waitOrAbort(id, flight, signal) : await flight.promise;
     // Every caller gets its own result (data decoded anew): pages may change what they are handed.
     return convertResult({ ...raw, headers: { ...raw.headers } });
   }
 
-  async #fetch(href, headers) {
-    const init = { cache: 'no-cache', headers: { ...this.#init.headers, ...headers } };
+  #start(id, href, headers, reload) {
+    const controller = typeof AbortController === 'function' ? new AbortController() : null;
+    const flight = { controller, waiters: 0, promise: null };
+    flight.promise = this.#fetch(href, headers, reload, controller);
+    this.#flights.set(id, flight);
+    this.#inFlight++;
+    flight.promise.finally(() => {
+      if (this.#flights.get(id) === flight) this.#flights.delete(id);
+      if (--this.#inFlight === 0 && this.#onIdle) this.#onIdle();
+    }).catch(() => {});
+    return flight;
+  }
+
+  /** Waits for flight, or for signal: then this caller leaves it, and the last one to leave aborts its request. */
+  #waitOrAbort(id, flight, signal) {
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        if (--flight.waiters === 0) {
+          // Out of the map first: a later get starts a request of its own instead of sharing an aborted one.
+          if (this.#flights.get(id) === flight) this.#flights.delete(id);
+          if (flight.controller) flight.controller.abort();
+        }
+        reject(abortError(signal));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      flight.promise.then(
+        (v) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(v);
+        },
+        (err) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  async #fetch(href, headers, reload, controller) {
+    const init = { cache: reload ? 'reload' : 'no-cache', headers: { ...this.#init.headers, ...headers } };
     if (this.#init.credentials) init.credentials = this.#init.credentials;
-    if (this.#timeout && typeof AbortSignal !== 'undefined' && AbortSignal.timeout) {
-      init.signal = AbortSignal.timeout(this.#timeout);
+    let timer = null;
+    let timedOut = false;
+    if (controller) {
+      init.signal = controller.signal;
+      if (this.#timeout) {
+        timer = setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, this.#timeout);
+      }
     }
     let res;
     let body;
@@ -58,10 +103,16 @@ export class Network {
       res = await fetch(href, init);
       body = await res.arrayBuffer();
     } catch (err) {
-      if (err && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+      if (timedOut) {
         throw namedError('TimeoutError', `etag-cache: GET ${href}: no answer within ${this.#timeout} ms`);
       }
+      if (err && err.name === 'AbortError') {
+        // Every caller aborted: nobody is left to see this.
+        throw namedError('AbortError', `etag-cache: GET ${href}: aborted`);
+      }
       throw namedError('NetworkError', `etag-cache: GET ${href}: ${err && err.message ? err.message : err}`);
+    } finally {
+      if (timer !== null) clearTimeout(timer);
     }
     const receivedAt = Date.now();
     const hdrs = {};

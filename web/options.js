@@ -20,6 +20,32 @@ const CREDENTIALS_MODES = ['omit', 'same-origin', 'include'];
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const HEADER_VALUE_FORBIDDEN = /[\r\n\0]/;
 
+/** The refresh modes of get (init.cache), spelled as fetch spells them. */
+export const CACHE_MODES = ['default', 'no-cache', 'reload', 'force-cache', 'only-if-cached'];
+
+/** Checks get's init.cache: undefined means 'default'; anything but one of CACHE_MODES is a TypeError. */
+export function checkCacheMode(mode, where = 'init.cache') {
+  if (mode === undefined) return 'default';
+  if (typeof mode !== 'string' || !CACHE_MODES.includes(mode)) {
+    throw typeError(`${where} must be one of ${CACHE_MODES.map((m) => `'${m}'`).join(', ')}, not ` +
+      (typeof mode === 'string' ? JSON.stringify(mode) : typeof mode));
+  }
+  return mode;
+}
+
+/**
+ * Checks get's init.signal: undefined or null means none; else it must look like an AbortSignal (an `aborted`
+ * boolean and addEventListener: duck-typed, so that a signal of another realm, e.g. an iframe's, is accepted).
+ */
+export function checkSignal(signal, where = 'init.signal') {
+  if (signal === undefined || signal === null) return undefined;
+  if (typeof signal !== 'object' || typeof signal.aborted !== 'boolean' ||
+    typeof signal.addEventListener !== 'function' || typeof signal.removeEventListener !== 'function') {
+    throw typeError(`${where} must be an AbortSignal`);
+  }
+  return signal;
+}
+
 /** Whether v is an object that is neither null nor an array (the shape of options and raw results). */
 export function isPlainObject(v) {
   return v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -3,7 +3,8 @@
 // decides (decode, identity, version, TTL, stale) and starts the background revalidation when one is due. No
 // goroutine, Promise or js.Func per read on the Go side, and the body never crosses into Go. Anything judge refuses
 // (absent, corrupt, expired, another version) returns null here, and the caller takes the general path
-// (handle.get), which removes what must go and fetches.
+// (handle.get), which removes what must go and fetches. Reads in the 'force-cache' and 'only-if-cached' modes come
+// here too (judge(key, record, mode): served without a revalidation); the other modes ask the server first.
 //
 // The record is the Go store's (cache/idb_record.go, schema 2): {schema, ns, version, validatedAt, size, meta, body}
 // where meta is a JSON string with {url, status, etag, lastModified, storedAt, headers, ...}. Once Go has judged a
@@ -43,16 +44,20 @@ export class Reader {
     this.#closed = true;
   }
 
-  /** Resolves with the cached result for href, or null when the general path must answer. Never rejects. */
-  async read(href) {
+  /**
+   * Resolves with the cached result for href, or null when the general path must answer. Never rejects. mode is
+   * get's cache mode: 'default', or 'force-cache' / 'only-if-cached', which Go judges without a revalidation (any
+   * other mode must not come here: Go refuses it, and the general path answers).
+   */
+  async read(href, mode = 'default') {
     try {
-      return await this.#read(href);
+      return await this.#read(href, mode);
     } catch {
       return null; // e.g. the Go program exited: the general path reports it
     }
   }
 
-  async #read(href) {
+  async #read(href, mode) {
     if (this.#closed) return null;
     let key = this.#keys.get(href);
     if (key === undefined) {
@@ -75,7 +80,8 @@ export class Reader {
       return null;
     }
     if (rec === undefined || this.#closed) return null;
-    const verdict = this.#handle.judge(key, rec);
+    // The default read passes no third argument: the hot path stays as it was.
+    const verdict = mode === 'default' ? this.#handle.judge(key, rec) : this.#handle.judge(key, rec, mode);
     if (verdict === MISS) return null;
     const m = JSON.parse(rec.meta);
     return convertResult({

@@ -1,7 +1,9 @@
 // Compile-only check of etag-cache.d.ts and svelte.d.ts (`make test-types`: the pinned typescript, tsc --strict).
 // Never run; every line states something the declarations must accept, and the @ts-expect-error lines something
 // they must refuse.
-import { createCache, EtagCache, type CacheResult, type CacheStats, type EtagCacheError } from '../etag-cache.js';
+import {
+  createCache, EtagCache, type CacheMode, type CacheResult, type CacheStats, type EtagCacheError,
+} from '../etag-cache.js';
 import { cachedStore, type CachedValue } from '../svelte.js';
 import { defineInspector, type EtagCacheInspectorElement } from '../inspector.js';
 import type { EntryInfo } from '../etag-cache.js';
@@ -38,6 +40,16 @@ export async function usage(render: (g: Grade[]) => void): Promise<void> {
     onUpdate: (fresh) => render(fresh.data),
     headers: { 'X-Term': '2' },
   });
+  const controller = new AbortController();
+  const fresh = await cache.get<Grade[]>('/api/grades/', { cache: 'no-cache', signal: controller.signal });
+  for (const mode of ['default', 'no-cache', 'reload', 'force-cache', 'only-if-cached'] as CacheMode[]) {
+    await cache.get('/api/grades/', { cache: mode });
+  }
+  // @ts-expect-error no-store is not a mode of this cache
+  await cache.get('/api/grades/', { cache: 'no-store' });
+  // @ts-expect-error signal is an AbortSignal
+  await cache.get('/api/grades/', { signal: controller });
+  render(fresh.data);
   const source: 'cache' | 'network' = r.source;
   const etag: string | null = r.etag;
   const when: number = r.storedAt + r.validatedAt;
@@ -97,6 +109,8 @@ export async function usage(render: (g: Grade[]) => void): Promise<void> {
       case 'NetworkError':
       case 'TimeoutError':
       case 'HttpStatusError':
+      case 'NotCachedError':
+      case 'AbortError':
       case 'EtagCacheError':
         break;
     }
