@@ -232,11 +232,14 @@ func (c *Client) serveCached(key, u string, hdr map[string]string, e *cache.Entr
 	res := resultFromEntry(e, SourceCache)
 	c.mu.Lock()
 	failed := c.failed[key]
+	running := c.revalidating[key]
 	c.mu.Unlock()
 	res.Stale = failed || (f.Explicit && f.Lifetime > 0 && !f.IsFresh(e.ValidatedAt, now))
 	if revalidate && c.revalidationDue(e, f) {
 		c.revalidate(key, u, hdr, e)
+		running = true
 	}
+	res.Revalidating = running
 	return res
 }
 

@@ -716,3 +716,37 @@ func TestTooLargeIsServedWithOneWarning(t *testing.T) {
 	assert.Equal(t, cache.Stats{Entries: 1, Bytes: 2}, st, "the small entry stays")
 	assert.Equal(t, int64(0), h.client.Counters().Errors)
 }
+
+// A cached result says whether its revalidation is under way, so a page can
+// show "checking…" until the outcome's event: not for a network result, nor
+// while the copy is fresh or within MinRevalidateInterval.
+func TestResultSaysWhetherItRevalidates(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		cc       string
+		interval time.Duration
+		want     bool
+	}{
+		{"revalidated every read", "", 0, true},
+		{"fresh by max-age", "max-age=600", 0, false},
+		{"within MinRevalidateInterval", "", time.Hour, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := &fakeServer{handler: func(int, *Request) (*Response, error) {
+				return resp(200, "a", "etag", `"1"`, "cache-control", tc.cc), nil
+			}}
+			h := newHarness(t, srv, func(o *Options) { o.MinRevalidateInterval = tc.interval })
+			first := h.mustGet(testURL)
+			assert.False(t, first.Revalidating, "a network result")
+			h.clock.Advance(time.Second)
+			r := h.mustGet(testURL)
+			assert.Equal(t, SourceCache, r.Source)
+			assert.Equal(t, tc.want, r.Revalidating)
+			wantReqs := 1
+			if tc.want {
+				wantReqs = 2
+			}
+			assert.Len(t, srv.reqs(), wantReqs, "revalidating is true exactly when a request went out")
+		})
+	}
+}

@@ -39,6 +39,12 @@ type Result struct {
 	// its key failed (stale-if-error, e.g. offline), or past an explicit
 	// freshness lifetime (max-age, Expires) that the server has not renewed.
 	Stale bool
+	// Revalidating is true for a cached copy whose background revalidation
+	// is under way (started by this read or already running): its outcome
+	// arrives as a revalidated, update or error event. False when none is
+	// due (fresh, within MinRevalidateInterval, or a mode that does not
+	// revalidate).
+	Revalidating bool
 }
 
 // resultFromEntry builds a Result from a stored entry.

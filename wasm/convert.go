@@ -42,6 +42,7 @@ func resultToJS(r *fetcher.Result) js.Value {
 		"lastModified": r.LastModified,
 		"source":       string(r.Source),
 		"stale":        r.Stale,
+		"revalidating": r.Revalidating,
 		"storedAt":     jsTime(r.StoredAt),
 		"validatedAt":  jsTime(r.ValidatedAt),
 		"contentType":  r.Header["content-type"],

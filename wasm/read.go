@@ -13,11 +13,14 @@ import (
 // decides and starts the revalidation, all synchronously. Anything judge
 // refuses goes through get, the general path. See fetcher.Client.ServeRecord.
 
-// Verdicts of judge.
+// Verdicts of judge: judgeMiss, or judgeFresh or judgeStale with
+// judgeRevalidating added when the read started (or found running) a
+// background revalidation.
 const (
-	judgeMiss  = 0 // not servable: take get
-	judgeFresh = 1 // serve the record
-	judgeStale = 2 // serve the record, marked stale
+	judgeMiss         = 0 // not servable: take get
+	judgeFresh        = 1 // serve the record
+	judgeStale        = 2 // serve the record, marked stale
+	judgeRevalidating = 4 // flag: its revalidation is under way
 )
 
 // key implements handle.key(url) -> string | null: the storage key of an
@@ -34,10 +37,10 @@ func (h *handle) key(args []js.Value) js.Value {
 	return js.ValueOf(k)
 }
 
-// judge implements handle.judge(key, record, mode?) -> 0 | 1 | 2
-// (judgeMiss, judgeFresh, judgeStale). mode is get's cache mode; without it
-// (the default read: nothing more to cross) the record is judged as
-// 'default'. It never throws.
+// judge implements handle.judge(key, record, mode?) -> a verdict: judgeMiss,
+// or judgeFresh or judgeStale, plus judgeRevalidating. mode is get's cache
+// mode; without it (the default read: nothing more to cross) the record is
+// judged as 'default'. It never throws.
 func (h *handle) judge(args []js.Value) js.Value {
 	if len(args) < 2 || args[0].Type() != js.TypeString {
 		return js.ValueOf(judgeMiss)
@@ -51,13 +54,17 @@ func (h *handle) judge(args []js.Value) js.Value {
 		opt = append(opt, fetcher.WithMode(m))
 	}
 	res, ok := h.client.ServeRecord(args[0].String(), args[1], opt...)
-	switch {
-	case !ok:
+	if !ok {
 		return js.ValueOf(judgeMiss)
-	case res.Stale:
-		return js.ValueOf(judgeStale)
 	}
-	return js.ValueOf(judgeFresh)
+	v := judgeFresh
+	if res.Stale {
+		v = judgeStale
+	}
+	if res.Revalidating {
+		v |= judgeRevalidating
+	}
+	return js.ValueOf(v)
 }
 
 // database implements handle.database() -> {db, store} | null: the

@@ -88,6 +88,7 @@ export function convertResult(raw) {
     storedAt: finiteNumber(raw.storedAt),
     validatedAt: finiteNumber(raw.validatedAt),
     stale: raw.stale === true,
+    revalidating: raw.revalidating === true,
     contentType,
     headers: isPlainObject(raw.headers) ? raw.headers : {},
   };

@@ -79,6 +79,12 @@ export interface CacheResult<T = unknown> {
   validatedAt: number;
   /** True when served past its freshness (e.g. offline, or the revalidation failed). */
   stale: boolean;
+  /**
+   * True for a cached copy whose background revalidation is under way: its outcome arrives as a `revalidated`,
+   * `update` or `error` event for this URL. False when none is due (fresh, within minRevalidateInterval, a mode that
+   * does not revalidate) and for network results.
+   */
+  revalidating: boolean;
   /** The response's Content-Type. */
   contentType: string;
   /** Stored response headers, lower-case names. */

@@ -127,7 +127,8 @@ export class Network {
     else this.#responses.push(response);
     const raw = {
       url: href, status: res.status, etag: hdrs.etag, lastModified: hdrs['last-modified'], source: 'network',
-      storedAt: receivedAt, validatedAt: receivedAt, stale: false, contentType: hdrs['content-type'], headers: hdrs,
+      storedAt: receivedAt, validatedAt: receivedAt, stale: false, revalidating: false,
+      contentType: hdrs['content-type'], headers: hdrs,
       body,
     };
     return { raw, response };

@@ -14,7 +14,8 @@ import { convertResult } from './body.js';
 
 /** Verdicts of handle.judge. */
 const MISS = 0;
-const STALE = 2;
+const STALE = 2; // served stale (else 1, fresh)
+const REVALIDATING = 4; // flag: the read started (or found running) the record's background revalidation
 
 /** How many URL -> key answers are remembered (the key is Go's to derive; it only depends on the URL). */
 const MAX_KEYS = 512;
@@ -82,11 +83,12 @@ export class Reader {
     if (rec === undefined || this.#closed) return null;
     // The default read passes no third argument: the hot path stays as it was.
     const verdict = mode === 'default' ? this.#handle.judge(key, rec) : this.#handle.judge(key, rec, mode);
-    if (verdict === MISS) return null;
+    if (typeof verdict !== 'number' || verdict === MISS) return null;
     const m = JSON.parse(rec.meta);
     return convertResult({
       url: m.url, status: m.status, etag: m.etag, lastModified: m.lastModified, source: 'cache',
-      stale: verdict === STALE, storedAt: m.storedAt, validatedAt: rec.validatedAt,
+      stale: (verdict & STALE) !== 0, revalidating: (verdict & REVALIDATING) !== 0,
+      storedAt: m.storedAt, validatedAt: rec.validatedAt,
       contentType: m.headers['content-type'], headers: m.headers, body: rec.body,
     });
   }

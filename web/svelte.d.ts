@@ -22,11 +22,9 @@ export interface CachedValue<T = unknown> {
    */
   validatedAt: number | null;
   /**
-   * True after a cached read until the outcome of its background revalidation arrives (a `revalidated` event of
-   * this URL, an update or an error). A result that carries its own `revalidating` boolean is taken at its word;
-   * otherwise every cached read counts as revalidating, which is the cache's behaviour with the default
-   * minRevalidateInterval (0) for responses without max-age or Expires. With a minRevalidateInterval, or fresh
-   * responses, no outcome may come: then it stays true until the next result or event.
+   * True after a cached read whose background revalidation is under way (the result's `revalidating`) until its
+   * outcome arrives: a `revalidated` event of this URL, an update or an error. A fresh copy, or one read within
+   * minRevalidateInterval, is not revalidated and leaves it false.
    */
   revalidating: boolean;
   /** Whether the latest data holds writes the server has not confirmed yet (the result's `pending`). */

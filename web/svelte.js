@@ -19,9 +19,9 @@ function urlOf(u) {
 }
 
 /**
- * Whether a cached read leaves a background revalidation under way. A result that says so itself is taken at its
- * word; otherwise every cached read is taken to revalidate, which is what the cache does with the default
- * minRevalidateInterval (0) for a response without max-age / Expires (Django's default).
+ * Whether a cached read leaves a background revalidation under way: the result says so (CacheResult.revalidating).
+ * A result from an older cache without the field counts as revalidating when it came from the cache, which is what
+ * the cache does with the default minRevalidateInterval (0) for a response without max-age / Expires.
  */
 function revalidates(result) {
   return typeof result.revalidating === 'boolean' ? result.revalidating : result.source === 'cache';

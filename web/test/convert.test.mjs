@@ -83,6 +83,7 @@ test('convertResult builds the user-facing result', async (t) => {
       storedAt: 1000,
       validatedAt: 2000,
       stale: true,
+      revalidating: false,
       contentType: 'application/json',
       headers: { 'content-type': 'application/json' },
     });

@@ -22,6 +22,7 @@ export function raw(url, body, extra = {}) {
     lastModified: '',
     source: 'cache',
     stale: false,
+    revalidating: extra.source === undefined || extra.source === 'cache', // the Go side revalidates each cached read
     storedAt: 1000,
     validatedAt: 2000,
     contentType: 'application/json',

@@ -80,12 +80,24 @@ test('a servable record becomes the result; key and connection are asked once', 
   assert.equal(h.calls.filter((c) => c[0] === 'judge').length, 2);
 });
 
-test('verdicts: stale is marked, a miss returns null for the general path', async () => {
+test('verdicts: stale and revalidating are marked, a miss returns null for the general path', async () => {
   const db = fakeDB({ k1: record('"x"') });
   let v = 2;
   const r = new Reader(fakeHandle(db, () => v));
-  assert.equal((await r.read(URL_A)).stale, true);
+  const flags = async () => {
+    const res = await r.read(URL_A);
+    return res && [res.stale, res.revalidating];
+  };
+  assert.deepEqual(await flags(), [true, false]);
+  v = 1;
+  assert.deepEqual(await flags(), [false, false]);
+  v = 1 | 4;
+  assert.deepEqual(await flags(), [false, true]);
+  v = 2 | 4;
+  assert.deepEqual(await flags(), [true, true]);
   v = 0;
+  assert.equal(await r.read(URL_A), null);
+  v = undefined; // a released function (the Go side closed) answers undefined: not served
   assert.equal(await r.read(URL_A), null);
 });
 
