@@ -50,6 +50,11 @@ type Entry struct {
 	// Hash fingerprints the body (the fetcher's choice of function), used to
 	// detect changes when the server sends no validator. It may be empty.
 	Hash string
+	// Pending is the ID of the queued or in-flight write (a Mutation) whose
+	// optimistic patch Body is: the server has not confirmed it, and the
+	// validators and times are still those of the copy it patched. "" for a
+	// body as the server sent it.
+	Pending string
 }
 
 // Size is the number of body bytes the entry accounts for in capacity limits.

@@ -26,7 +26,8 @@ type memCore struct {
 	mu      sync.Mutex
 	entries map[string]*Entry
 	bytes   int64
-	open    map[*Memory]bool // views not closed: their versions are in use
+	open    map[*Memory]bool     // views not closed: their versions are in use
+	outbox  map[string]*Mutation // by outboxKey (outbox.go)
 }
 
 // NewMemory returns an empty in-memory store; it fails on invalid options.

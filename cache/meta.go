@@ -30,6 +30,7 @@ type meta struct {
 	Hash         string            `json:"hash"`
 	Header       map[string]string `json:"headers"`
 	Vary         map[string]string `json:"vary,omitempty"`
+	Pending      string            `json:"pending,omitempty"` // Entry.Pending
 }
 
 // metaOf returns the meta of e, stored under the app version version.
@@ -37,7 +38,7 @@ func metaOf(e *Entry, version string) meta {
 	return meta{
 		Key: e.Key, Namespace: e.Namespace, Version: version, URL: e.URL, Method: e.Method,
 		Status: e.Status, ETag: e.ETag, LastModified: e.LastModified, StoredAt: floorMillis(e.StoredAt),
-		Hash: e.Hash, Header: e.Header, Vary: e.Vary,
+		Hash: e.Hash, Header: e.Header, Vary: e.Vary, Pending: e.Pending,
 	}
 }
 
@@ -46,7 +47,7 @@ func (m *meta) entry() *Entry {
 	return &Entry{
 		Key: m.Key, URL: m.URL, Method: m.Method, Namespace: m.Namespace, AppVersion: m.Version,
 		ETag: m.ETag, LastModified: m.LastModified, Status: m.Status, Header: m.Header,
-		StoredAt: fromMillis(m.StoredAt), Hash: m.Hash, Vary: m.Vary,
+		StoredAt: fromMillis(m.StoredAt), Hash: m.Hash, Vary: m.Vary, Pending: m.Pending,
 	}
 }
 
@@ -69,6 +70,9 @@ func (m meta) encode() string {
 	b = appendObject(append(b, `,"headers":`...), m.Header)
 	if len(m.Vary) > 0 {
 		b = appendObject(append(b, `,"vary":`...), m.Vary)
+	}
+	if m.Pending != "" {
+		b = appendStringField(b, "pending", m.Pending, true)
 	}
 	b = append(b, '}')
 	return string(b)
@@ -177,6 +181,8 @@ func decodeMeta(s string) (meta, error) {
 			if m.Vary = d.headers(); len(m.Vary) == 0 {
 				m.Vary = nil
 			}
+		case "pending":
+			m.Pending = d.str()
 		default:
 			d.skip(0)
 		}

@@ -15,6 +15,7 @@ func sampleMeta() meta {
 		Key: "3:u:1|GET|https://h/a", Namespace: "u:1", Version: "v3", URL: "https://h/a?q=é", Method: "GET",
 		Status: 200, ETag: `W/"x\"y"`, LastModified: "Tue, 01 Oct 2024 10:00:00 GMT", StoredAt: 1_700_000_000_123,
 		Hash: "crc64:ab:3", Header: map[string]string{"content-type": "application/json", "x-odd": "a\tb\x01\\\"ü"},
+		Pending: "m-1",
 	}
 }
 

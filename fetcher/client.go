@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/etagcache/etag-cache/cache"
 	"github.com/etagcache/etag-cache/internal/httprules"
@@ -31,16 +32,27 @@ type Client struct {
 	flight    flightGroup
 	stats     counters
 	wg        sync.WaitGroup
+	timers    sync.WaitGroup  // the outbox's backoff timer (outbox.go)
 	ctx       context.Context // background work; cancelled by Close
 	cancel    context.CancelFunc
 	storage   string         // "indexeddb" or "memory" when Open chose the store
 	ownsStore bool           // Open opened the store, so Close closes it
 	fallback  *fallbackStore // Open's IndexedDB store that may fall back to memory
 
+	// writeMu is held while a write is sent at once and through a replay
+	// of the outbox (outbox.go): one at a time in a tab.
+	writeMu sync.Mutex
+
 	mu           sync.Mutex
-	revalidating map[string]bool // keys with a background revalidation loop running
-	failed       map[string]bool // keys whose last exchange failed (served Stale)
-	warned       map[string]bool // origins already warned about (etag-not-exposed)
+	sending      bool              // a write is being sent at once
+	flushing     bool              // a replay runs
+	flushAgain   bool              // a replay was asked for while one ran
+	flushDue     time.Time         // when the backoff timer's replay is due; zero for none
+	lastQueued   time.Time         // QueuedAt of the last write (queueTime)
+	written      map[string]string // URL -> ETag a successful write of this tab returned, until its copy is refreshed
+	revalidating map[string]bool   // keys with a background revalidation loop running
+	failed       map[string]bool   // keys whose last exchange failed (served Stale)
+	warned       map[string]bool   // origins already warned about (etag-not-exposed)
 }
 
 // New validates opts and returns a Client on the store opts.Store, which the
@@ -55,8 +67,10 @@ func New(opts Options) (*Client, error) {
 	c := &Client{
 		opts: o, ctx: ctx, cancel: cancel,
 		revalidating: map[string]bool{}, failed: map[string]bool{}, warned: map[string]bool{},
+		written: map[string]string{},
 	}
 	c.flight.wg, c.flight.ctx = &c.wg, ctx
+	o.Connectivity.onOnline(c.kickFlush)
 	return c, nil
 }
 
@@ -235,6 +249,15 @@ func (c *Client) serveCached(key, u string, hdr map[string]string, e *cache.Entr
 	running := c.revalidating[key]
 	c.mu.Unlock()
 	res.Stale = failed || (f.Explicit && f.Lifetime > 0 && !f.IsFresh(e.ValidatedAt, now))
+	if e.Pending != "" {
+		// An optimistic copy: its write's answer refreshes it. Only a copy
+		// whose write is gone (a tab that closed between sending and
+		// refreshing) is asked about, unconditionally.
+		if revalidate {
+			c.background(func(ctx context.Context) { c.orphanedPatch(ctx, key, u, hdr, e) })
+		}
+		return res
+	}
 	if revalidate && c.revalidationDue(e, f) {
 		c.revalidate(key, u, hdr, e)
 		running = true
@@ -347,6 +370,7 @@ func (c *Client) Wait() { c.wg.Wait() }
 // Close fail with a network error for anything not stored.
 func (c *Client) Close() error {
 	c.cancel()
+	c.timers.Wait()
 	c.wg.Wait()
 	if c.ownsStore {
 		return c.opts.Store.Close()

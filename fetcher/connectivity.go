@@ -20,6 +20,18 @@ type Connectivity struct {
 	offline bool
 	back    chan struct{} // closed when it comes back online; nil while online
 	waiting int           // goroutines blocked in wait (tests synchronise on it)
+	online  []func()      // called on each return to online (the outbox replay)
+}
+
+// onOnline registers f, called by SetOnline (after it let go of the lock)
+// each time the hint returns to online; f must not block.
+func (c *Connectivity) onOnline(f func()) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.online = append(c.online, f)
 }
 
 // NewConnectivity returns a Connectivity that starts online or offline.
@@ -42,12 +54,19 @@ func (c *Connectivity) Online() bool {
 // SetOnline records the hint; going online wakes every waiting retry.
 func (c *Connectivity) SetOnline(online bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	var call []func()
+	defer func() {
+		c.mu.Unlock()
+		for _, f := range call {
+			f()
+		}
+	}()
 	switch {
 	case online && c.offline:
 		c.offline = false
 		close(c.back)
 		c.back = nil
+		call = c.online
 	case !online && !c.offline:
 		c.offline = true
 		c.back = make(chan struct{})

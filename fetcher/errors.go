@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/etagcache/etag-cache/cache"
 	"github.com/etagcache/etag-cache/internal/errs"
 )
 
@@ -26,6 +27,10 @@ var (
 type HTTPStatusError struct {
 	URL    string
 	Status int
+	// Header and Body are the answer's, for a write (Mutate); nil for a
+	// Get.
+	Header map[string]string
+	Body   cache.Body
 }
 
 func (e *HTTPStatusError) Error() string {

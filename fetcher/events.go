@@ -26,6 +26,17 @@ const (
 	EventEvict EventType = "evict"
 	// EventWarning: a diagnostic; Code and Message.
 	EventWarning EventType = "warning"
+	// EventQueued: a write was kept in the outbox; ID, URL, Method.
+	EventQueued EventType = "queued"
+	// EventSent: a queued write succeeded; ID, URL, Method, Status.
+	EventSent EventType = "sent"
+	// EventConflict: a queued write was refused with 412 and left the
+	// outbox; ID, URL, Method, Result (the server's current copy, nil when
+	// it could not be fetched), Message.
+	EventConflict EventType = "conflict"
+	// EventFailed: a queued write was refused for good and stays failed in
+	// the outbox; ID, URL, Method, Status, Message, Result (the answer).
+	EventFailed EventType = "failed"
 )
 
 // Warning codes.
@@ -66,4 +77,7 @@ type Event struct {
 	Reason cache.Reason
 	// Code identifies a warning, e.g. WarnETagNotExposed.
 	Code string
+	// ID and Method identify a queued write (queued, sent, conflict,
+	// failed).
+	ID, Method string
 }

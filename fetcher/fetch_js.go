@@ -58,7 +58,15 @@ func (FetchTransport) RoundTrip(ctx context.Context, req *Request) (*Response, e
 	if req.Credentials != "" {
 		init.Set("credentials", req.Credentials)
 	}
+	if req.Body != nil {
+		u8 := js.Global().Get("Uint8Array").New(len(req.Body))
+		js.CopyBytesToJS(u8, req.Body)
+		init.Set("body", u8)
+	}
 	switch {
+	case method != "GET":
+		// A write: nothing of the browser's HTTP cache applies.
+		init.Set("cache", "no-store")
 	case req.Reload:
 		// Straight to the server, without the browser's validators; the
 		// answer still refreshes the browser's HTTP cache.

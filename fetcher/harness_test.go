@@ -26,6 +26,7 @@ type harness struct {
 	mu     sync.Mutex
 	events []Event
 	sleeps []time.Duration
+	wake   chan struct{} // ends a sleeping backoff timer (writes_test.go)
 }
 
 func newHarness(t *testing.T, tr Transport, mod func(*Options)) *harness {

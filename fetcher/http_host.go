@@ -3,6 +3,7 @@
 package fetcher
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -29,7 +30,11 @@ func (t HTTPTransport) RoundTrip(ctx context.Context, req *Request) (*Response, 
 	if method == "" {
 		method = http.MethodGet
 	}
-	hr, err := http.NewRequestWithContext(ctx, method, req.URL, nil)
+	var reqBody io.Reader
+	if req.Body != nil {
+		reqBody = bytes.NewReader(req.Body)
+	}
+	hr, err := http.NewRequestWithContext(ctx, method, req.URL, reqBody)
 	if err != nil {
 		return nil, fmt.Errorf("fetcher: request %q: %w (%w)", req.URL, ErrNetwork, err)
 	}

@@ -33,6 +33,7 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 		store = fb
 	}
 	opts.Store = store
+	opts.lock = outboxLock(cfg.DBName)
 	c, err := New(opts)
 	if err != nil {
 		_ = store.Close()
@@ -49,6 +50,7 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 		c.emit(Event{Type: EventWarning, Code: WarnStorageFallback,
 			Message: "IndexedDB is unavailable; caching in memory for this page only: " + fallback.Error()})
 	}
+	c.kickFlush() // writes an earlier page queued
 	if cfg.SweepDelay >= 0 {
 		delay := cfg.SweepDelay
 		if delay == 0 {

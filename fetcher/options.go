@@ -114,6 +114,10 @@ type Options struct {
 	// sent, and waiting retries go when it says online. nil -> always
 	// online.
 	Connectivity *Connectivity
+
+	// lock, set by Open, runs an outbox replay under the lock the tabs of
+	// its database share; nil -> the client's own lock only.
+	lock func(ctx context.Context, fn func() error) error
 }
 
 // validate checks every field but Store; each failure is one error.

@@ -45,6 +45,9 @@ type Result struct {
 	// due (fresh, within MinRevalidateInterval, or a mode that does not
 	// revalidate).
 	Revalidating bool
+	// Pending is true for a cached copy that is the optimistic patch of a
+	// write the server has not answered yet (Client.Mutate).
+	Pending bool
 }
 
 // resultFromEntry builds a Result from a stored entry.
@@ -52,6 +55,6 @@ func resultFromEntry(e *cache.Entry, src Source) *Result {
 	return &Result{
 		URL: e.URL, Key: e.Key, Status: e.Status, Header: e.Header, Body: e.Body,
 		ETag: e.ETag, LastModified: e.LastModified,
-		StoredAt: e.StoredAt, ValidatedAt: e.ValidatedAt, Source: src,
+		StoredAt: e.StoredAt, ValidatedAt: e.ValidatedAt, Source: src, Pending: e.Pending != "",
 	}
 }

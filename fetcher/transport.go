@@ -21,6 +21,8 @@ type Request struct {
 	// transport with an HTTP cache of its own (the browser's) must neither
 	// answer from it nor add its validators (fetch's cache: 'reload').
 	Reload bool
+	// Body is the request body of a write (nil for none).
+	Body []byte
 }
 
 // Response is what a Transport received.
