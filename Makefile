@@ -53,7 +53,7 @@ web/node_modules/.installed: web/package-lock.json
 	@touch $@
 
 ## test: everything CI runs.
-test: deps vet test-host test-fuzz test-browser test-js test-types test-pack test-e2e bench-smoke test-sveltekit
+test: deps vet test-host test-fuzz test-browser test-js test-types test-pack test-e2e bench-smoke test-django test-sveltekit
 
 vet:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './web/node_modules/*')); \
@@ -133,6 +133,23 @@ test-sveltekit: pack chromium $(EXAMPLE)/node_modules/.installed
 	cd $(EXAMPLE) && npm run --silent build >/dev/null
 	cd $(EXAMPLE) && DEMO_BIN=$(BIN)/demo npm run --silent test:e2e
 
+# --- The Django example (web/examples/django): Debian's Django and DRF, for Debian's Python. ---
+PYTHON ?= /usr/bin/python3
+DJANGO := web/examples/django
+.PHONY: django-deps test-django
+
+## django-deps: python3-django and python3-djangorestframework from Debian (apt-get, as root). Idempotent.
+django-deps:
+	@if ! $(PYTHON) -c 'import django, rest_framework' >/dev/null 2>&1; then \
+	  echo "installing Debian python3-django python3-djangorestframework"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    python3-django python3-djangorestframework >/dev/null; \
+	fi
+
+## test-django: the Django example's own tests (ETags, 304s, Vary, If-Match, Idempotency-Key, CORS), in-memory SQLite.
+test-django: django-deps
+	cd $(DJANGO) && $(PYTHON) manage.py test --noinput
+
 ## build: dist/ holds exactly what a user copies into their static folder. The JS face's modules (web/*.js) are
 ## bundled into one etag-cache.js: on a first visit over slow 3G (400 ms a request) the browser would otherwise
 ## discover them one import level at a time before the page's first data request could start (measured with
@@ -179,3 +196,4 @@ clean:
 	rm -rf $(DIST) $(BIN) web/node_modules web/e2e/out
 	rm -rf web/bench/node_modules web/bench/out
 	rm -rf $(EXAMPLE)/node_modules $(EXAMPLE)/.svelte-kit $(EXAMPLE)/build $(EXAMPLE)/e2e/out
+	rm -rf web/examples/django/var
