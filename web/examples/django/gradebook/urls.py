@@ -13,6 +13,7 @@ router.register('grades', GradeViewSet, basename='grade')
 urlpatterns = [
     path('api/_test/applied', testing.applied),
     path('api/_test/log', testing.request_log),
+    path('api/_test/latency', testing.latency),
     path('api/', include(router.urls)),
     # Anything else outside /api/: a file of the built front end (settings.SPA_DIR), or 404.
     re_path(r'^(?!api/)(?P<path>.*)$', spa.serve_file),

@@ -64,6 +64,7 @@ class TestEndpointTests(TestCase):
     def test_off_by_default(self):
         self.assertEqual(self.client.get('/api/_test/applied?key=k').status_code, 404)
         self.assertEqual(self.client.get('/api/_test/log').status_code, 404)
+        self.assertEqual(self.client.get('/api/_test/latency').status_code, 404)
 
     @override_settings(ETAG_CACHE_TEST_ENDPOINTS=True)
     def test_applied_counts_the_writes_of_a_key(self):
@@ -86,6 +87,18 @@ class TestEndpointTests(TestCase):
         self.client.delete('/api/_test/log')
         self.assertEqual(self.client.get('/api/_test/log').json(), [])
 
+    @override_settings(ETAG_CACHE_TEST_ENDPOINTS=True)
+    def test_latency_setting(self):
+        self.assertEqual(self.client.get('/api/_test/latency').json(), {'ms': 0})
+        r = self.client.post('/api/_test/latency', '{"ms": 5}', content_type='application/json')
+        self.assertEqual(r.json(), {'ms': 5})
+        for bad in ('{"ms": -1}', '{"ms": "5"}', '{"ms": true}', '[]', '{}'):
+            with self.subTest(bad):
+                r = self.client.post('/api/_test/latency', bad, content_type='application/json')
+                self.assertEqual(r.status_code, 400)
+        self.assertEqual(self.client.get('/api/_test/latency').json(), {'ms': 5})
+
     def tearDown(self):
         with testing._log_lock:
             testing._log.clear()
+        testing._latency_ms = 0
