@@ -36,12 +36,12 @@ class Command(BaseCommand):
             for path in (db, db.with_name(db.name + '-journal'), db.with_name(db.name + '-wal')):
                 path.unlink(missing_ok=True)
         call_command('migrate', interactive=False, verbosity=max(verbosity - 1, 0))
-        if verbosity < 1:
-            logging.getLogger('django.server').setLevel(logging.ERROR)  # no line per request, errors still
 
         bare = host.strip('[]')  # [::1]:8000
         httpd = ThreadedWSGIServer((bare, int(port)), WSGIRequestHandler, ipv6=':' in bare)
-        httpd.set_app(get_wsgi_application())
+        httpd.set_app(get_wsgi_application())  # sets logging up again: adjust it after this
+        if verbosity < 1:
+            logging.getLogger('django.server').setLevel(logging.ERROR)  # no line per request, errors still
         self.stdout.write(f'http://{host}:{httpd.server_address[1]}')
         self.stdout.flush()
         try:
