@@ -125,13 +125,14 @@ test-types: web/node_modules/.installed
 test-pack: pack
 	cd web && PKG_TGZ=$(PKG_TGZ) node --test package-test/
 
-## test-sveltekit: the SvelteKit example built against the packed tarball, driven in headless Chromium.
-test-sveltekit: pack chromium $(EXAMPLE)/node_modules/.installed
+## test-sveltekit: the SvelteKit example built against the packed tarball, driven in headless Chromium against the
+## Go demo server (e2e/grades.test.js) and against the Django example serving the build (e2e/django.test.js).
+test-sveltekit: pack chromium django-deps $(EXAMPLE)/node_modules/.installed
 	@mkdir -p $(BIN)
 	$(GO) build -o $(BIN)/demo ./web/demo
 	cd $(EXAMPLE) && npm install --no-save --no-audit --no-fund --loglevel=error $(PKG_TGZ)
 	cd $(EXAMPLE) && npm run --silent build >/dev/null
-	cd $(EXAMPLE) && DEMO_BIN=$(BIN)/demo npm run --silent test:e2e
+	cd $(EXAMPLE) && DEMO_BIN=$(BIN)/demo PYTHON=$(PYTHON) npm run --silent test:e2e
 
 # --- The Django example (web/examples/django): Debian's Django and DRF, for Debian's Python. ---
 PYTHON ?= /usr/bin/python3
