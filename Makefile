@@ -53,7 +53,7 @@ web/node_modules/.installed: web/package-lock.json
 	@touch $@
 
 ## test: everything CI runs.
-test: deps vet test-host test-fuzz test-browser test-js test-types test-pack test-e2e bench-smoke test-sveltekit
+test: deps vet test-host test-fuzz test-browser test-js test-types test-pack test-e2e bench-smoke test-django test-sveltekit
 
 vet:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './web/node_modules/*')); \
@@ -125,13 +125,31 @@ test-types: web/node_modules/.installed
 test-pack: pack
 	cd web && PKG_TGZ=$(PKG_TGZ) node --test package-test/
 
-## test-sveltekit: the SvelteKit example built against the packed tarball, driven in headless Chromium.
-test-sveltekit: pack chromium $(EXAMPLE)/node_modules/.installed
+## test-sveltekit: the SvelteKit example built against the packed tarball, driven in headless Chromium against the
+## Go demo server (e2e/grades.test.js) and against the Django example serving the build (e2e/django.test.js).
+test-sveltekit: pack chromium django-deps $(EXAMPLE)/node_modules/.installed
 	@mkdir -p $(BIN)
 	$(GO) build -o $(BIN)/demo ./web/demo
 	cd $(EXAMPLE) && npm install --no-save --no-audit --no-fund --loglevel=error $(PKG_TGZ)
 	cd $(EXAMPLE) && npm run --silent build >/dev/null
-	cd $(EXAMPLE) && DEMO_BIN=$(BIN)/demo npm run --silent test:e2e
+	cd $(EXAMPLE) && DEMO_BIN=$(BIN)/demo PYTHON=$(PYTHON) npm run --silent test:e2e
+
+# --- The Django example (web/examples/django): Debian's Django and DRF, for Debian's Python. ---
+PYTHON ?= /usr/bin/python3
+DJANGO := web/examples/django
+.PHONY: django-deps test-django
+
+## django-deps: python3-django and python3-djangorestframework from Debian (apt-get, as root). Idempotent.
+django-deps:
+	@if ! $(PYTHON) -c 'import django, rest_framework' >/dev/null 2>&1; then \
+	  echo "installing Debian python3-django python3-djangorestframework"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    python3-django python3-djangorestframework >/dev/null; \
+	fi
+
+## test-django: the Django example's own tests (ETags, 304s, Vary, If-Match, Idempotency-Key, CORS), in-memory SQLite.
+test-django: django-deps
+	cd $(DJANGO) && $(PYTHON) manage.py test --noinput
 
 ## build: dist/ holds exactly what a user copies into their static folder. The JS face's modules (web/*.js) are
 ## bundled into one etag-cache.js: on a first visit over slow 3G (400 ms a request) the browser would otherwise
@@ -179,3 +197,4 @@ clean:
 	rm -rf $(DIST) $(BIN) web/node_modules web/e2e/out
 	rm -rf web/bench/node_modules web/bench/out
 	rm -rf $(EXAMPLE)/node_modules $(EXAMPLE)/.svelte-kit $(EXAMPLE)/build $(EXAMPLE)/e2e/out
+	rm -rf web/examples/django/var

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { preview } from 'vite';
-import { api, chromiumArgs, example, freePort, gradeRequests, out, startDemo } from './helpers.js';
+import { api, chromiumArgs, example, freePort, gradeRequests, out, startDemo, waitForStored } from './helpers.js';
 
 const ROWS = 12; // seed rows of the demo server
 let demo, server, base, browser, context, page;
@@ -79,6 +79,8 @@ step('first visit: grades come from the network, and the service worker takes co
 
   // The worker installs (precaching the shell, the wrapper and the wasm) and claims the page.
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  // And the module has arrived and stored the grades, so the next load is a repeat visit.
+  await waitForStored(page);
 });
 
 step('reload on a slow network: cached rows first, then a 304 and no update', async () => {
