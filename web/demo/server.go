@@ -63,6 +63,7 @@ func newServer(opts options) *server {
 	})
 	s.mux.Handle("/demo/", readOnly(pageFiles()))
 	s.mux.Handle("/{$}", readOnly(http.HandlerFunc(servePage)))
+	s.mux.Handle("/sw.js", readOnly(http.HandlerFunc(s.serveServiceWorker)))
 	s.mux.Handle("/", readOnly(s.module.wrap(distFiles(opts.Dist))))
 	return s
 }

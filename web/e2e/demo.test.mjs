@@ -71,7 +71,11 @@ test('1. first visit: data comes from the network', T, async (t) => {
   );
   assert.ok(!d.events.some((e) => e.type === 'error'), `no error events: ${JSON.stringify(d.events)}`);
   assert.deepEqual(pageErrors, []);
-  assert.deepEqual(consoleErrors, [], 'no console errors (e.g. a 404 for a built file)');
+  // On a first visit the loader's cache-only probe for the module (loader.js: fetch with cache 'only-if-cached')
+  // misses, and Chromium logs every failed fetch. Nothing else asks the cache only; a 404 reads otherwise.
+  const probeMiss = 'Failed to load resource: net::ERR_CACHE_MISS';
+  assert.ok(consoleErrors.filter((m) => m === probeMiss).length <= 1, `console errors: ${consoleErrors}`);
+  assert.deepEqual(consoleErrors.filter((m) => m !== probeMiss), [], 'no console errors (e.g. a 404 for a built file)');
   t.diagnostic(`first visit: first data ${d.firstDataMs} ms after navigation, get took ${d.loads[0].ms} ms`);
 });
 

@@ -252,10 +252,15 @@ export async function newDemoPage(context) {
   return { page, pageErrors, consoleErrors };
 }
 
-/** Navigates to the demo (query like '?v=demo-v2') and waits until the page finished its first load. */
+/**
+ * Navigates to the demo (query like '?v=demo-v2') and waits until the page finished its first load and settled: the
+ * module has arrived and the data is stored (or cannot be), so that a reload is a repeat visit. (On a first visit
+ * the module downloads after the first data.)
+ */
 export async function gotoDemo(page, baseURL, query = '', waitFor = 1) {
   await page.goto(new URL(query, baseURL).href);
   await waitForLoads(page, waitFor);
+  await page.waitForFunction(() => window.__demo.settled, null, { timeout: 20000 });
 }
 
 /** Waits until window.__demo recorded n loads (or an error in the status line, which fails loudly). */
