@@ -1,6 +1,8 @@
 // Command demo serves the etag-cache demo: the page, the built library files
-// from -dist, and a sample grades API that behaves like a Django REST
-// Framework endpoint sending ETags.
+// from -dist, a service worker keeping the page's shell, and a sample grades
+// API that behaves like a Django REST Framework endpoint sending ETags. The
+// page's network switch (Fast, Slow 3G, Offline) is applied here, to every
+// response the server sends that browser (network.go).
 //
 //	go run ./web/demo -addr 127.0.0.1:8080 -latency 0 -dist dist
 //
@@ -37,7 +39,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fl.SetOutput(stderr)
 	addr := fl.String("addr", "127.0.0.1:8080", "listen address (port 0 picks a free port)")
 	var latency msDuration
-	fl.Var(&latency, "latency", "delay of every sample-API response: a duration (2s) or milliseconds (2000); the page's slow-3G switch changes it")
+	fl.Var(&latency, "latency", "extra delay of every sample-API response: a duration (2s) or milliseconds (2000); on top of the page's network switch")
 	dist := fl.String("dist", "dist", "directory holding the built files of `make build`")
 	if err := fl.Parse(args); err != nil {
 		return err

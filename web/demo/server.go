@@ -16,17 +16,20 @@ type options struct {
 	// serves none, and the page reports that `make build` has not run.
 	Dist fs.FS
 	// Latency delays every sample-API response (not control endpoints, not
-	// static files); 0 means none. Changeable at run time.
+	// static files); 0 means none. Changeable at run time. It comes on top of
+	// the browser's network (network.go), which slows every response.
 	Latency time.Duration
 	// Now is the clock stamping edits; default time.Now.
 	Now func() time.Time
-	// Wait sleeps for d or until ctx ends; default a timer. Tests replace it to
-	// observe the latency without sleeping.
+	// Wait sleeps for d or until ctx ends; default a timer. It times the
+	// latency and the Slow 3G network's round trips and pacing (network.go).
+	// Tests replace it to observe them without sleeping.
 	Wait func(ctx context.Context, d time.Duration)
 }
 
 // server is the demo's HTTP handler: the page, the built files, the sample
-// API and its demo/test-only control endpoints. Safe for concurrent use.
+// API and its demo/test-only control endpoints, all behind each browser's
+// chosen network (network.go). Safe for concurrent use.
 type server struct {
 	opts    options
 	grades  *gradeBook
@@ -35,7 +38,9 @@ type server struct {
 	module  moduleControl
 	echo    echoes // DEMO/TEST-ONLY: /api/_test/echo's request counts (testapi.go)
 	log     requestLog
+	net     *network // DEMO-ONLY: Fast, Slow 3G, Offline per browser
 	mux     *http.ServeMux
+	handler http.Handler // mux behind net
 }
 
 func newServer(opts options) *server {
@@ -45,8 +50,10 @@ func newServer(opts options) *server {
 	if opts.Wait == nil {
 		opts.Wait = sleepCtx
 	}
-	s := &server{opts: opts, grades: newGradeBook(opts.Now), mux: http.NewServeMux()}
+	s := &server{opts: opts, grades: newGradeBook(opts.Now), mux: http.NewServeMux(),
+		net: newNetwork(slow3G, time.Now, opts.Wait)}
 	s.latency.Store(int64(opts.Latency))
+	s.handler = s.net.wrap(s.mux)
 
 	s.mux.HandleFunc("/api/grades/", s.withAPI(s.handleGrades))
 	s.mux.HandleFunc("/api/_control/", s.handleControl)
@@ -56,11 +63,12 @@ func newServer(opts options) *server {
 	})
 	s.mux.Handle("/demo/", readOnly(pageFiles()))
 	s.mux.Handle("/{$}", readOnly(http.HandlerFunc(servePage)))
+	s.mux.Handle("/sw.js", readOnly(http.HandlerFunc(s.serveServiceWorker)))
 	s.mux.Handle("/", readOnly(s.module.wrap(distFiles(opts.Dist))))
 	return s
 }
 
-func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // withAPI logs the request (before it is answered, so tests can see pending
 // revalidations), then applies the configured latency and waits while the

@@ -13,13 +13,21 @@ import (
 //go:embed static
 var staticFS embed.FS
 
-// pageFiles serves the demo page's own files (demo.js, demo.css) under /demo/.
+// pageFiles serves the demo page's own files (demo.js, demo.css) under /demo/;
+// sw.js only at /sw.js, filled in (serviceworker.go).
 func pageFiles() http.Handler {
 	sub, err := fs.Sub(staticFS, "static")
 	if err != nil {
 		panic(err) // the embed pattern above guarantees the directory
 	}
-	return http.StripPrefix("/demo/", noCache(http.FileServerFS(sub)))
+	files := http.StripPrefix("/demo/", noCache(http.FileServerFS(sub)))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if path.Clean(r.URL.Path) == "/demo/sw.js" {
+			http.NotFound(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
 }
 
 // servePage serves index.html at /.

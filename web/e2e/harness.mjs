@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { inflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -44,11 +45,11 @@ export async function buildDemo() {
 }
 
 /**
- * Starts the demo server on a free loopback port. The server prints its URL as the first stdout line.
- * Returns a handle with the URL, control helpers and stop().
+ * Starts the demo server on a free loopback port, serving the built files of dist (default distDir). The server
+ * prints its URL as the first stdout line. Returns a handle with the URL, control helpers and stop().
  */
-export async function startServer(bin) {
-  const proc = spawn(bin, ['-addr', '127.0.0.1:0', '-latency', '0', '-dist', distDir], {
+export async function startServer(bin, { dist = distDir } = {}) {
+  const proc = spawn(bin, ['-addr', '127.0.0.1:0', '-latency', '0', '-dist', dist], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -252,10 +253,15 @@ export async function newDemoPage(context) {
   return { page, pageErrors, consoleErrors };
 }
 
-/** Navigates to the demo (query like '?v=demo-v2') and waits until the page finished its first load. */
+/**
+ * Navigates to the demo (query like '?v=demo-v2') and waits until the page finished its first load and settled: the
+ * module has arrived and the data is stored (or cannot be), so that a reload is a repeat visit. (On a first visit
+ * the module downloads after the first data.)
+ */
 export async function gotoDemo(page, baseURL, query = '', waitFor = 1) {
   await page.goto(new URL(query, baseURL).href);
   await waitForLoads(page, waitFor);
+  await page.waitForFunction(() => window.__demo.settled, null, { timeout: 20000 });
 }
 
 /** Waits until window.__demo recorded n loads (or an error in the status line, which fails loudly). */
@@ -299,3 +305,28 @@ export const recordAddedRows = () => {
     }
   }).observe(document, { childList: true, subtree: true });
 };
+
+/** Reads a PNG's size from IHDR and counts the distinct byte values of its inflated image data. */
+export function pngInfo(buf) {
+  if (buf.subarray(0, 8).toString('hex') !== '89504e470d0a1a0a') throw new Error('not a PNG: no PNG signature');
+  let off = 8;
+  let width = 0;
+  let height = 0;
+  const idat = [];
+  while (off + 8 <= buf.length) {
+    const len = buf.readUInt32BE(off);
+    const type = buf.toString('latin1', off + 4, off + 8);
+    const data = buf.subarray(off + 8, off + 8 + len);
+    if (type === 'IHDR') {
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+    } else if (type === 'IDAT') {
+      idat.push(data);
+    }
+    off += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const seen = new Set();
+  for (let i = 0; i < raw.length && seen.size < 256; i += 7) seen.add(raw[i]);
+  return { width, height, distinctBytes: seen.size };
+}

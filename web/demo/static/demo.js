@@ -1,10 +1,15 @@
-// The etag-cache demo page: lists grades through cache.get('/api/grades/') and shows where each load came from.
+// The etag-cache demo page: lists grades through cache.get('/api/grades/') and shows where each load came from, what
+// this visit cost (visit.js), on the network this browser is switched to (network-switch.js), with a service worker
+// keeping the app shell for offline starts (shell.js, sw.js).
 //
 // Query parameters: ?v= app cache version (default 'demo-v1'), ?ttl= milliseconds since last validation (default
 // 7 days). Everything the end-to-end tests read is in data-testid attributes and in window.__demo.
 
+import { wireNetworkSwitch } from './network-switch.js';
+import { watchVisit } from './visit.js';
+import { registerShell, reloadOnNewBuild } from './shell.js';
+
 const API = '/api/grades/';
-const CONTROL = '/api/_control/'; // demo/test-only endpoints of the demo server
 const DAY = 24 * 3600 * 1000;
 
 const $ = (id) => document.getElementById(id);
@@ -20,6 +25,11 @@ const demo = {
   storage: null,
   ready: false,
   marks: { script: Math.round(performance.now()) }, // ms since navigation: script, imported, created (cache open)
+  module: null, // 'local' (a repeat visit) | 'downloading' → 'ready' (a first visit) | 'unavailable'
+  network: null, // the demo server's answer: {mode: 'fast' | 'slow3g' | 'offline', slow3g: {rttMs, kbps}, dropped}
+  settled: false, // the first data is on screen and stored (or cannot be): a reload is a repeat visit
+  sw: null, // the service worker: 'ready' | 'unsupported' | 'failed: …' (null until registered)
+  visit: null, // what the "This visit" panel shows, as data (visit.js)
 };
 window.__demo = demo;
 
@@ -145,7 +155,7 @@ function renderGrades(result, how) {
   demo.sources.push(how === 'update' ? 'update' : result.source);
   if (demo.firstDataMs === null && data.length > 0) {
     demo.firstDataMs = Math.round(performance.now());
-    $('first-data').textContent = `${demo.firstDataMs} ms`;
+    renderVisit();
   }
   $('etag').textContent = result.etag || '(none)';
   renderAges();
@@ -197,21 +207,12 @@ async function load() {
   // An update may have landed between the Go side answering and this line: never paint older data over it.
   if (shown && result.storedAt < shown.storedAt) return;
   renderGrades(result, result.source);
+  if (result.source === 'network') refreshInspector();
   setStatus(
     result.source === 'cache'
       ? `Showing the cached copy (${ago(result.storedAt)}); revalidating in the background…`
       : `Loaded from the network in ${ms} ms.`,
   );
-}
-
-async function control(path, body) {
-  const res = await fetch(CONTROL + path, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${CONTROL}${path}: HTTP ${res.status}`);
-  return res.json();
 }
 
 async function post(path, body) {
@@ -260,20 +261,86 @@ function wireControls() {
     await load();
   });
   action($('reload'), 'Reload data', load);
-  const slow = $('slow');
-  slow.addEventListener('change', async () => {
-    try {
-      const r = await control('latency', { ms: slow.checked ? 2000 : 0 });
-      setStatus(r.ms > 0 ? `Slow 3G on: the API answers after ${r.ms} ms.` : 'Slow 3G off.');
-    } catch (err) {
-      showError('Slow 3G switch', err);
-    }
+  let first = true;
+  wireNetworkSwitch({
+    fieldset: $('network'),
+    note: $('network-note'),
+    startOver: $('start-over'),
+    beforeStartOver: async () => {
+      if (cache) await cache.close(); // nothing may hold the database open while the browser deletes it
+    },
+    onState: (state) => {
+      demo.network = state;
+      if (!first) setStatus(`Network switched to ${NETWORK_NAMES[state.mode] || state.mode}.`);
+      first = false;
+    },
+    onError: showError,
   });
-  control('latency')
-    .then((r) => {
-      slow.checked = r.ms > 0;
-    })
-    .catch(() => {}); // offline or no demo server: the switch just stays off
+}
+
+const NETWORK_NAMES = { fast: 'Fast', slow3g: 'Slow 3G', offline: 'Offline' };
+
+/** The "This visit" panel (visit.js); every render also refreshes window.__demo.visit. */
+let visitPanel = null;
+function renderVisit() {
+  if (visitPanel) demo.visit = visitPanel.render();
+}
+
+function watchThisVisit() {
+  visitPanel = watchVisit(
+    { kind: $('visit-kind'), page: $('visit-page'), wasm: $('visit-wasm'), js: $('visit-js'), bytes: $('visit-bytes'),
+      firstData: $('first-data') },
+    { module: () => demo.module, firstDataMs: () => demo.firstDataMs },
+  );
+  renderVisit();
+}
+
+/**
+ * Once the module has arrived (at once on a repeat visit; after the first data on a first one) or cannot: the panel
+ * shows it; once the first data is stored too, the inspector shows it and the page has settled (window.__demo.settled:
+ * a reload from then on is a repeat visit); then the service worker is registered (shell.js says why only then).
+ */
+async function afterModule(firstLoad) {
+  try {
+    await cache.ready;
+    if (demo.module === 'downloading') demo.module = 'ready';
+  } catch {
+    demo.module = 'unavailable';
+  }
+  showCacheInfo();
+  renderVisit();
+  await firstLoad;
+  if (demo.module !== 'unavailable') await stored();
+  refreshInspector();
+  demo.settled = true;
+  demo.sw = await registerShell();
+}
+
+/**
+ * Waits, 4 s at most, until the cache holds an entry. A first visit's gets are stored once the module has arrived,
+ * a moment after cache.ready, and no event says when.
+ */
+async function stored() {
+  for (let i = 0; i < 40; i++) {
+    try {
+      if ((await cache.stats()).entries > 0) return;
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The inspector follows the cache's events; a read that stored from the network raises none. */
+function refreshInspector() {
+  const inspector = $('inspector');
+  if (typeof inspector.refresh === 'function') inspector.refresh();
+}
+
+/** Where entries live ('none' until a first visit's module has arrived), the app version and the TTL. */
+function showCacheInfo() {
+  demo.storage = cache.storage;
+  $('cache-info').textContent = `${cache.storage} · version ${version} · ttl ${Math.round(ttl / 1000)} s`;
 }
 
 /** The inspector (inspector.js): what the cache holds, as the cache sees it. Optional: the demo works without it. */
@@ -288,7 +355,9 @@ function showInspector() {
 
 async function main() {
   window.addEventListener('unhandledrejection', (e) => showError('Unhandled rejection', e.reason));
+  reloadOnNewBuild();
   wireControls();
+  watchThisVisit();
   setInterval(renderAges, 1000);
 
   let createCache;
@@ -306,8 +375,10 @@ async function main() {
     return;
   }
   demo.marks.created = Math.round(performance.now());
-  demo.storage = cache.storage;
-  $('cache-info').textContent = `${cache.storage} · version ${version} · ttl ${Math.round(ttl / 1000)} s`;
+  // The loader's own verdict: storage 'none' means the module was not at hand without the network (a first visit).
+  demo.module = cache.storage === 'none' ? 'downloading' : 'local';
+  showCacheInfo();
+  renderVisit();
   for (const type of ['update', 'revalidated', 'error', 'evict', 'warning']) {
     cache.addEventListener(type, (e) => {
       logEvent(type, e.detail);
@@ -325,7 +396,9 @@ async function main() {
   }
   showInspector();
   demo.ready = true;
-  await load();
+  const firstLoad = load();
+  afterModule(firstLoad);
+  await firstLoad;
 }
 
 main().catch((err) => showError('Demo failed', err));
