@@ -121,6 +121,38 @@ func (f *fallbackStore) List(ctx context.Context, namespace string) ([]cache.Inf
 	})
 }
 
+// PutMutation, DeleteMutation and Mutations keep the outbox where the
+// entries are (cache.Outbox).
+func (f *fallbackStore) PutMutation(ctx context.Context, m *cache.Mutation) error {
+	_, err := try(f, func(s Store) (struct{}, error) { return struct{}{}, outboxOf(s).PutMutation(ctx, m) })
+	return err
+}
+
+func (f *fallbackStore) DeleteMutation(ctx context.Context, m *cache.Mutation) (bool, error) {
+	return try(f, func(s Store) (bool, error) { return outboxOf(s).DeleteMutation(ctx, m) })
+}
+
+func (f *fallbackStore) Mutations(ctx context.Context, namespace string) ([]*cache.Mutation, error) {
+	return try(f, func(s Store) ([]*cache.Mutation, error) { return outboxOf(s).Mutations(ctx, namespace) })
+}
+
+// outboxOf returns s's outbox; one that keeps nothing for a store without.
+func outboxOf(s Store) cache.Outbox {
+	if ob, ok := s.(cache.Outbox); ok {
+		return ob
+	}
+	return noOutbox{}
+}
+
+// noOutbox refuses to keep writes.
+type noOutbox struct{}
+
+func (noOutbox) PutMutation(context.Context, *cache.Mutation) error { return errNoOutbox }
+func (noOutbox) DeleteMutation(context.Context, *cache.Mutation) (bool, error) {
+	return false, nil
+}
+func (noOutbox) Mutations(context.Context, string) ([]*cache.Mutation, error) { return nil, nil }
+
 // Close closes both stores.
 func (f *fallbackStore) Close() error {
 	f.mu.Lock()

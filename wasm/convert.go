@@ -43,6 +43,7 @@ func resultToJS(r *fetcher.Result) js.Value {
 		"source":       string(r.Source),
 		"stale":        r.Stale,
 		"revalidating": r.Revalidating,
+		"pending":      r.Pending,
 		"storedAt":     jsTime(r.StoredAt),
 		"validatedAt":  jsTime(r.ValidatedAt),
 		"contentType":  r.Header["content-type"],
@@ -80,6 +81,8 @@ func (h *handle) emit(ev fetcher.Event) {
 		d = obj(map[string]any{"url": ev.URL, "reason": string(ev.Reason)})
 	case fetcher.EventWarning:
 		d = obj(map[string]any{"url": ev.URL, "code": ev.Code, "message": ev.Message})
+	case fetcher.EventQueued, fetcher.EventSent, fetcher.EventConflict, fetcher.EventFailed:
+		d = writeEvent(ev)
 	default:
 		return
 	}

@@ -23,6 +23,7 @@ const (
 	nameHTTPStatus         = "HttpStatusError"         // non-cacheable status and nothing cached
 	nameNotCached          = "NotCachedError"          // only-if-cached and nothing cached
 	nameAbort              = "AbortError"              // the get's AbortSignal fired
+	nameConflict           = "ConflictError"           // a write refused with 412 Precondition Failed
 	nameEtagCache          = "EtagCacheError"          // anything else, including a recovered panic
 )
 
@@ -39,7 +40,18 @@ func toJSError(err error) js.Value {
 	var ce *fetcher.ConfigError
 	var se *fetcher.HTTPStatusError
 	var pe *jsutil.PanicError
+	var cf *fetcher.ConflictError
 	switch {
+	case errs.Into(err, &cf):
+		e := newError(nameConflict, "etag-cache: "+cf.URL+" changed on the server since the copy this write was made "+
+			"on (HTTP 412)")
+		e.Set("status", 412)
+		cur := js.Null()
+		if cf.Current != nil {
+			cur = resultToJS(cf.Current)
+		}
+		e.Set("current", cur)
+		return e
 	case errs.Into(err, &ae), errs.Into(err, &ce), errors.Is(err, cache.ErrBadURL):
 		return js.Global().Get("TypeError").New(err.Error())
 	case errs.Into(err, &pe):
@@ -62,6 +74,10 @@ func toJSError(err error) js.Value {
 	case errs.Into(err, &se):
 		e := newError(nameHTTPStatus, err.Error())
 		e.Set("status", se.Status)
+		if se.Body != nil {
+			e.Set("headers", obj(stringsAny(se.Header)))
+			e.Set("body", bodyToJS(se.Body))
+		}
 		return e
 	}
 	return newError(nameEtagCache, err.Error())

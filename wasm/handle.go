@@ -60,6 +60,12 @@ func (h *handle) object() js.Value {
 	h.method(o, "entries", h.entries)
 	h.method(o, "close", h.close)
 	h.method(o, "setOnline", h.setOnline)
+	h.method(o, "mutate", h.mutate)
+	h.method(o, "outbox", h.outbox)
+	h.method(o, "flush", h.flush)
+	h.method(o, "retry", h.retry)
+	h.method(o, "discard", h.discard)
+	h.method(o, "clearOutbox", h.clearOutbox)
 	o.Set("storage", h.client.Storage())
 	return o
 }

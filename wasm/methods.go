@@ -153,14 +153,29 @@ func (h *handle) clear(args []js.Value) js.Value {
 	})
 }
 
-// stats implements handle.stats() -> Promise<{entries, bytes, hits, ...}>.
+// stats implements handle.stats() -> Promise<{entries, bytes, hits, ...,
+// pending, failed}>: pending and failed count the namespace's queued writes.
 func (h *handle) stats(_ []js.Value) js.Value {
 	return promise(func() (any, error) {
 		st, err := h.client.Stats(context.Background())
 		if err != nil {
 			return nil, err
 		}
+		ob, err := h.client.Outbox(context.Background())
+		if err != nil {
+			return nil, err
+		}
+		pending, failed := 0, 0
+		for _, m := range ob {
+			if m.State == cache.MutationFailed {
+				failed++
+			} else {
+				pending++
+			}
+		}
 		return obj(map[string]any{
+			"pending":       pending,
+			"failed":        failed,
 			"entries":       st.Entries,
 			"bytes":         st.Bytes,
 			"hits":          st.Hits,

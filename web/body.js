@@ -89,6 +89,7 @@ export function convertResult(raw) {
     validatedAt: finiteNumber(raw.validatedAt),
     stale: raw.stale === true,
     revalidating: raw.revalidating === true,
+    pending: raw.pending === true,
     contentType,
     headers: isPlainObject(raw.headers) ? raw.headers : {},
   };
@@ -108,5 +109,37 @@ export function convertResult(raw) {
  */
 export function convertDetail(type, detail) {
   if (type === 'update') return convertResult(detail);
-  return isPlainObject(detail) ? { ...detail } : {};
+  const out = isPlainObject(detail) ? { ...detail } : {};
+  if (type === 'conflict') out.current = isPlainObject(out.current) ? convertResult(out.current) : null;
+  return out;
+}
+
+/**
+ * Encodes a write's body for the Go side: an object or array becomes JSON (contentType application/json); a string,
+ * ArrayBuffer, typed array or Blob goes as it is; undefined and null send none. Returns {body: ArrayBuffer |
+ * undefined, contentType: string | undefined}. Throws TypeError for anything else.
+ */
+export async function encodeWriteBody(body) {
+  if (body === undefined || body === null) return { body: undefined, contentType: undefined };
+  if (typeof body === 'string') return { body: new TextEncoder().encode(body).buffer, contentType: 'text/plain;charset=UTF-8' };
+  if (body instanceof ArrayBuffer) return { body: body.slice(0), contentType: undefined };
+  if (ArrayBuffer.isView(body)) return { body: asBytes(body).slice().buffer, contentType: undefined };
+  if (typeof Blob === 'function' && body instanceof Blob) {
+    return { body: await body.arrayBuffer(), contentType: body.type || undefined };
+  }
+  const proto = body !== null && typeof body === 'object' ? Object.getPrototypeOf(body) : undefined;
+  if (Array.isArray(body) || proto === Object.prototype || proto === null) {
+    return { body: new TextEncoder().encode(JSON.stringify(body)).buffer, contentType: 'application/json' };
+  }
+  throw new TypeError('etag-cache: mutate: body must be an object, an array, a string, an ArrayBuffer or a Blob');
+}
+
+/** Turns the Go side's answer to a write ({queued, id, status, etag, headers, body}) into mutate's result. */
+export function convertWriteResult(raw) {
+  if (!isPlainObject(raw)) throw namedError('EtagCacheError', 'etag-cache: malformed result from the wasm module');
+  if (raw.queued === true) return { queued: true, id: String(raw.id) };
+  const headers = isPlainObject(raw.headers) ? raw.headers : {};
+  const { data } = convertBody(raw.body, headers['content-type'] || '');
+  return { queued: false, id: String(raw.id), status: finiteNumber(raw.status), data,
+    etag: optionalString(raw.etag), headers };
 }

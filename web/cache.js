@@ -20,7 +20,7 @@
 // Its methods reject with Errors whose names are stable (etag-cache.d.ts, EtagCacheErrorName); they may also throw
 // synchronously (e.g. once the Go program has exited), which callAsync turns into a rejection.
 
-import { convertDetail, convertResult } from './body.js';
+import { convertBody, convertDetail, convertResult, convertWriteResult, encodeWriteBody } from './body.js';
 import { abortError, callAsync, namedError, reportCallbackError, typeError } from './errors.js';
 import { Network } from './network.js';
 import {
@@ -40,6 +40,26 @@ const START_AFTER_MS = 2000;
 
 /** Modes the cached-read path may serve (reader.js): the others ask the server first, through the Go side. */
 const THIN_MODES = new Set(['default', 'force-cache', 'only-if-cached']);
+
+/** The methods mutate sends. */
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Gives the Go side's ConflictError its current result, and HttpStatusError of a write its data, as users see them. */
+function convertWriteError(err) {
+  if (!err || typeof err !== 'object') return err;
+  try {
+    if (err.name === 'ConflictError') {
+      err.current = isPlainObject(err.current) ? convertResult(err.current) : null;
+    } else if (err.name === 'HttpStatusError' && 'body' in err) {
+      const headers = isPlainObject(err.headers) ? err.headers : {};
+      err.data = convertBody(err.body, headers['content-type'] || '').data;
+      delete err.body;
+    }
+  } catch (convErr) {
+    reportCallbackError(convErr);
+  }
+  return err;
+}
 
 /** Proof that the constructor was called by openCache. */
 const INTERNAL = Symbol('etag-cache internal');
@@ -114,11 +134,14 @@ export class EtagCache extends EventTarget {
     this.#stopOnline = rereadWhenOnline(env.window, () => {
       if (!this.#closed) this.#subs.reread();
     });
-    this.#stopVisible = page.revalidateOnFocus
-      ? rereadWhenVisible(env.document, () => {
-        if (!this.#closed) this.#subs.reread();
-      })
-      : () => {};
+    this.#stopVisible = rereadWhenVisible(env.document, () => {
+      if (this.#closed) return;
+      if (page.revalidateOnFocus) this.#subs.reread();
+      // Queued writes go when the page comes back into view (a phone unlocked in class).
+      if (this.#handle && typeof this.#handle.flush === 'function') {
+        callAsync(() => this.#handle.flush()).catch(reportCallbackError);
+      }
+    });
     controls.attach = (handle, notes = []) => {
       this.#handle = handle;
       this.#tellGo(handle);
@@ -349,15 +372,106 @@ export class EtagCache extends EventTarget {
     if (!this.#closed) this.#subs.rereadURL(href);
   }
 
-  /** Deletes the entries of this namespace, or of every namespace with { all: true }. Resolves with the count. */
+  /**
+   * Deletes the entries of this namespace, or of every namespace with { all: true }. Resolves with the count. The
+   * outbox of queued writes is left alone (a teacher logging out must not lose unsent grades) unless { outbox: true }
+   * asks for it too (this namespace's writes; their optimistic patches are rolled back).
+   */
   async clear(options = {}) {
     this.#checkOpen();
     if (!isPlainObject(options)) throw typeError('clear(options): options must be an object');
     if (options.all !== undefined && typeof options.all !== 'boolean') {
       throw typeError('clear(options): options.all must be a boolean');
     }
+    if (options.outbox !== undefined && typeof options.outbox !== 'boolean') {
+      throw typeError('clear(options): options.outbox must be a boolean');
+    }
     const handle = await this.#whenAttached().catch(() => null);
-    return handle ? callAsync(() => handle.clear(options.all === true)) : 0;
+    if (!handle) return 0;
+    if (options.outbox === true) await callAsync(() => handle.clearOutbox());
+    return callAsync(() => handle.clear(options.all === true));
+  }
+
+  /**
+   * Sends a write (POST, PUT, PATCH, DELETE) with If-Match and Idempotency-Key, or keeps it in the durable outbox
+   * when the network is unreachable; see etag-cache.d.ts MutateOptions. Resolves {queued: false, id, status, data,
+   * etag, headers} or {queued: true, id}. Rejects TypeError (bad arguments), ConflictError (412; .current is the
+   * server's copy, now stored), HttpStatusError (.status, .data), NetworkError / TimeoutError (unreachable with
+   * queue: false). Waits for the module on a first visit: the outbox lives on the Go side.
+   */
+  async mutate(url, options = {}) {
+    this.#checkOpen();
+    if (!isPlainObject(options)) throw typeError('mutate(url, options): options must be an object');
+    const href = this.#resolve(url);
+    const method = options.method === undefined ? 'POST' : options.method;
+    if (typeof method !== 'string' || !WRITE_METHODS.has(method.toUpperCase())) {
+      throw typeError("options.method must be 'POST', 'PUT', 'PATCH' or 'DELETE'");
+    }
+    const headers = normalizeHeaders(options.headers, 'options.headers') || {};
+    const ifMatch = options.ifMatch === undefined ? 'auto' : options.ifMatch;
+    if (ifMatch !== false && typeof ifMatch !== 'string') {
+      throw typeError("options.ifMatch must be 'auto', false or an ETag string");
+    }
+    if (options.invalidates !== undefined && !Array.isArray(options.invalidates)) {
+      throw typeError('options.invalidates must be an array of URLs');
+    }
+    const invalidates = (options.invalidates || []).map((u) => this.#resolve(u));
+    if (options.optimistic !== undefined && typeof options.optimistic !== 'function') {
+      throw typeError('options.optimistic must be a function');
+    }
+    if (options.queue !== undefined && typeof options.queue !== 'boolean') {
+      throw typeError('options.queue must be a boolean');
+    }
+    const { body, contentType } = await encodeWriteBody(options.body);
+    if (contentType && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) {
+      headers['Content-Type'] = contentType;
+    }
+    const handle = await this.#whenAttached();
+    const init = { method: method.toUpperCase(), headers, ifMatch, invalidates, queue: options.queue !== false };
+    if (body !== undefined) init.body = body;
+    if (options.optimistic) {
+      const current = await this.get(href, { cache: 'only-if-cached' }).catch(() => null);
+      if (current) init.patch = (await encodeWriteBody(options.optimistic(current.data))).body;
+    }
+    this.#checkOpen();
+    try {
+      return convertWriteResult(await this.#noteFailure(callAsync(() => handle.mutate(href, init))));
+    } catch (err) {
+      throw convertWriteError(err);
+    }
+  }
+
+  /**
+   * The queued writes of this namespace, in queue order: [{ id, url, method, queuedAt, attempts, state: 'pending' |
+   * 'failed', lastError }]. Waits for the module on a first visit ([] when it cannot load).
+   */
+  async outbox() {
+    this.#checkOpen();
+    const handle = await this.#whenAttached().catch(() => null);
+    return handle ? callAsync(() => handle.outbox()) : [];
+  }
+
+  /** Sends the pending writes now (unless the browser says it is offline); resolves when that replay is over. */
+  async flush() {
+    this.#checkOpen();
+    const handle = await this.#whenAttached();
+    await callAsync(() => handle.flush());
+  }
+
+  /** Moves the failed write `id` back to pending and starts a replay. Rejects EtagCacheError for an unknown id. */
+  async retry(id) {
+    this.#checkOpen();
+    if (typeof id !== 'string') throw typeError('retry(id): id must be a string');
+    const handle = await this.#whenAttached();
+    await callAsync(() => handle.retry(id));
+  }
+
+  /** Drops the queued write `id` and rolls back its optimistic patch. Rejects EtagCacheError for an unknown id. */
+  async discard(id) {
+    this.#checkOpen();
+    if (typeof id !== 'string') throw typeError('discard(id): id must be a string');
+    const handle = await this.#whenAttached();
+    await callAsync(() => handle.discard(id));
   }
 
   /**

@@ -85,6 +85,11 @@ export interface CacheResult<T = unknown> {
    * does not revalidate) and for network results.
    */
   revalidating: boolean;
+  /**
+   * True for a cached copy that is the optimistic patch of a write (mutate's `optimistic`) the server has not
+   * answered yet; the server's answer replaces it.
+   */
+  pending: boolean;
   /** The response's Content-Type. */
   contentType: string;
   /** Stored response headers, lower-case names. */
@@ -169,6 +174,59 @@ export interface EtagCacheEventMap {
   online: CustomEvent<ConnectivityDetail>;
   /** cache.online became false: the place for an "offline — showing saved data" banner. */
   offline: CustomEvent<ConnectivityDetail>;
+  /** A write was kept in the outbox (offline, or unreachable). */
+  queued: CustomEvent<WriteDetail>;
+  /** A queued write reached the server and succeeded. */
+  sent: CustomEvent<WriteDetail & { status: number }>;
+  /** A queued write was refused with 412 (someone changed the record); it left the outbox. */
+  conflict: CustomEvent<WriteDetail & { current: CacheResult | null; message: string }>;
+  /** A queued write was refused for good (a 4xx other than 408/412/429); it stays failed until retry or discard. */
+  failed: CustomEvent<WriteDetail & { status: number; message: string }>;
+}
+
+/** Identifies a queued write in the write events. */
+export interface WriteDetail {
+  id: string;
+  url: string;
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+}
+
+/** Options of mutate. */
+export interface MutateOptions<T = unknown> {
+  /** Default 'POST'. */
+  method?: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** An object or array is sent as JSON (Content-Type application/json); a string, ArrayBuffer, typed array or Blob as is. */
+  body?: unknown;
+  /** Merged over fetchInit.headers. */
+  headers?: HeadersInit;
+  /**
+   * 'auto' (default): If-Match is the ETag of the cached copy of the URL, if any (a write queued on top of an earlier
+   * queued write of the URL gets that write's new ETag when it succeeds); a string sends that value; false none.
+   */
+  ifMatch?: 'auto' | string | false;
+  /** Cached URLs to revalidate after a success, besides the URL itself and the answer's Location / Content-Location. */
+  invalidates?: Array<string | URL>;
+  /** Patches the cached copy of the URL at once (served with pending: true) until the server answers. */
+  optimistic?: (current: T) => unknown;
+  /** Default true: when the network is unreachable, keep the write in the durable outbox and send it later. */
+  queue?: boolean;
+}
+
+/** What mutate resolves with. */
+export type MutateResult<T = unknown> =
+  | { queued: false; id: string; status: number; data: T; etag: string | null; headers: Record<string, string> }
+  | { queued: true; id: string };
+
+/** One write in the outbox. */
+export interface OutboxEntry {
+  id: string;
+  url: string;
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** ms since the epoch */
+  queuedAt: number;
+  attempts: number;
+  state: 'pending' | 'failed';
+  lastError: string | null;
 }
 
 /** Stable names of the errors etag-cache rejects with. */
@@ -190,14 +248,20 @@ export type EtagCacheErrorName =
    * (what controller.abort() gives), else a DOMException named AbortError (with the reason as `cause`).
    */
   | 'AbortError'
+  /** mutate: the server answered 412 (the record changed); the error has `current`, the server's copy, now stored. */
+  | 'ConflictError'
   /** Anything else, including a recovered panic in the Go module or a closed cache. */
   | 'EtagCacheError';
 
 /** Shape of the errors etag-cache rejects with (plain Error objects with a stable name). */
 export interface EtagCacheError extends Error {
   name: EtagCacheErrorName;
-  /** For HttpStatusError. */
+  /** For HttpStatusError and ConflictError (412). */
   status?: number;
+  /** For HttpStatusError of a mutate: the answer's body, decoded like get's data. */
+  data?: unknown;
+  /** For ConflictError: the server's current copy (null when it could not be fetched). */
+  current?: CacheResult | null;
   /** For errors made from an `error` event (subscribe's onError). */
   detail?: ErrorDetail;
 }
@@ -270,6 +334,8 @@ export interface SubscribeOptions {
 export interface ClearOptions {
   /** Clear every namespace of the database, not only this cache's. Default false. */
   all?: boolean;
+  /** Also drop this namespace's queued writes (rolling back their optimistic patches). Default false. */
+  outbox?: boolean;
 }
 
 /** Counters since the cache was opened, plus the current entry count and size. */
@@ -282,6 +348,10 @@ export interface CacheStats {
   notModified: number;
   updates: number;
   errors: number;
+  /** Queued writes of this namespace waiting to be sent. */
+  pending: number;
+  /** Queued writes of this namespace the server refused for good (see outbox()). */
+  failed: number;
 }
 
 /** Stops a subscription. Calling it again does nothing. */
@@ -345,6 +415,25 @@ export declare class EtagCache extends EventTarget {
   clear(options?: ClearOptions): Promise<number>;
 
   stats(): Promise<CacheStats>;
+
+  /**
+   * Sends a write with If-Match and Idempotency-Key, or queues it in the durable outbox when the network is
+   * unreachable. Rejects ConflictError (412), HttpStatusError (other non-2xx), TypeError, NetworkError /
+   * TimeoutError (unreachable with queue: false).
+   */
+  mutate<T = unknown>(url: string | URL, options?: MutateOptions<T>): Promise<MutateResult<T>>;
+
+  /** The queued writes of this namespace, in queue order. */
+  outbox(): Promise<OutboxEntry[]>;
+
+  /** Sends the pending writes now; resolves when that replay is over. */
+  flush(): Promise<void>;
+
+  /** Moves a failed write back to pending and starts a replay. */
+  retry(id: string): Promise<void>;
+
+  /** Drops a queued write and rolls back its optimistic patch. */
+  discard(id: string): Promise<void>;
 
   /**
    * The entries of this namespace (every app version), without bodies, for inspecting the cache (see inspector.js).

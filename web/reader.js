@@ -88,7 +88,7 @@ export class Reader {
     return convertResult({
       url: m.url, status: m.status, etag: m.etag, lastModified: m.lastModified, source: 'cache',
       stale: (verdict & STALE) !== 0, revalidating: (verdict & REVALIDATING) !== 0,
-      storedAt: m.storedAt, validatedAt: rec.validatedAt,
+      pending: typeof m.pending === 'string' && m.pending !== '', storedAt: m.storedAt, validatedAt: rec.validatedAt,
       contentType: m.headers['content-type'], headers: m.headers, body: rec.body,
     });
   }

@@ -26,10 +26,18 @@ func (s *server) handleGrades(w http.ResponseWriter, r *http.Request) {
 		s.listGrades(w, r)
 	case rest == "" && r.Method == http.MethodPost:
 		s.addGrade(w, r)
-	case rest != "" && (r.Method == http.MethodPost || r.Method == http.MethodPatch):
+	case rest != "" && (r.Method == http.MethodGet || r.Method == http.MethodPost || r.Method == http.MethodPatch ||
+		r.Method == http.MethodPut):
 		id, err := strconv.Atoi(strings.TrimSuffix(rest, "/"))
 		if err != nil || id <= 0 {
 			writeJSON(w, http.StatusNotFound, apiError{"Not found."})
+			return
+		}
+		if r.Method == http.MethodGet {
+			s.showGrade(w, r, id)
+			return
+		}
+		if s.precondition(w, r, id) {
 			return
 		}
 		s.editGrade(w, r, id)
@@ -37,7 +45,7 @@ func (s *server) handleGrades(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", "GET, POST")
 		writeJSON(w, http.StatusMethodNotAllowed, apiError{`Method "` + r.Method + `" not allowed.`})
 	default:
-		w.Header().Set("Allow", "POST, PATCH")
+		w.Header().Set("Allow", "GET, POST, PUT, PATCH")
 		writeJSON(w, http.StatusMethodNotAllowed, apiError{`Method "` + r.Method + `" not allowed.`})
 	}
 }
@@ -96,6 +104,8 @@ func (s *server) editGrade(w http.ResponseWriter, r *http.Request, id int) {
 		writeJSON(w, http.StatusNotFound, apiError{"Not found."})
 		return
 	}
+	s.applied(r, g)
+	w.Header().Set("ETag", gradeETag(g))
 	writeJSON(w, http.StatusOK, g)
 }
 

@@ -37,6 +37,7 @@ type server struct {
 	hold    gate
 	module  moduleControl
 	echo    echoes // DEMO/TEST-ONLY: /api/_test/echo's request counts (testapi.go)
+	idem    idempotency
 	log     requestLog
 	net     *network // DEMO-ONLY: Fast, Slow 3G, Offline per browser
 	mux     *http.ServeMux

@@ -42,6 +42,8 @@ func (s *server) handleTest(w http.ResponseWriter, r *http.Request) {
 		serveBlob(w, r)
 	case "/api/_test/echo":
 		s.echo.serve(w, r)
+	case "/api/_test/applied":
+		s.handleApplied(w, r)
 	case "/api/_test/lang":
 		serveLang(w, r)
 	default:

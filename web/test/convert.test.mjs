@@ -84,6 +84,7 @@ test('convertResult builds the user-facing result', async (t) => {
       validatedAt: 2000,
       stale: true,
       revalidating: false,
+      pending: false,
       contentType: 'application/json',
       headers: { 'content-type': 'application/json' },
     });

@@ -160,3 +160,22 @@ export async function inspectorUsage(cache: EtagCache): Promise<void> {
   // @ts-expect-error the element takes a cache, not a promise of one
   (document.createElement('div') as unknown as EtagCacheInspectorElement).cache = Promise.resolve(cache);
 }
+
+// Writes (mutate and the outbox).
+export async function writes(cache: EtagCache): Promise<void> {
+  const r = await cache.mutate<{ score: number }>('/api/grades/7/', {
+    method: 'PUT', body: { score: 88 }, ifMatch: 'auto', invalidates: ['/api/grades/'],
+    optimistic: (cur) => ({ ...cur, score: 88 }), queue: true,
+  });
+  if (!r.queued) {
+    const s: number = r.data.score;
+    void s;
+  }
+  const ob = await cache.outbox();
+  if (ob.length > 0 && ob[0].state === 'failed') await cache.retry(ob[0].id);
+  await cache.flush();
+  cache.addEventListener('conflict', (e) => void e.detail.current);
+  const st = await cache.stats();
+  const n: number = st.pending + st.failed;
+  void n;
+}
