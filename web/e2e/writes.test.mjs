@@ -148,6 +148,8 @@ test('offline writes are queued, outlive their tab, and are sent once with two t
   assert.equal(await applied(q.r1.id), 1, 'sent exactly once');
   assert.equal(await applied(q.r2.id), 1, 'sent exactly once');
   assert.equal((await serverGrade(3)).score, 11, 'both edits applied, in order, with no conflict');
+  const puts = (await server.log()).filter((e) => e.method === 'PUT' && e.path === '/api/grades/3/');
+  assert.equal(puts.length, 2, 'one request per write, though two tabs went online');
   const writes = [
     ...(await b.page.evaluate(() => window.__writes)), ...(await c2.page.evaluate(() => window.__writes)),
   ];
