@@ -5,7 +5,9 @@
 
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildDemo, startServer, launchBrowser, newBlankPage, openCacheIn, waitUntil } from './harness.mjs';
+import {
+  buildDemo, startServer, launchBrowser, newBlankPage, newDemoPage, gotoDemo, openCacheIn, waitUntil,
+} from './harness.mjs';
 
 const T = { timeout: 90000 };
 const OPTS = { version: 'v1', dbName: 'writes' };
@@ -171,4 +173,20 @@ test('offline writes are queued, outlive their tab, and are sent once with two t
   await d.page.evaluate((id) => window.__cache.discard(id), q.r3.id);
   assert.deepEqual(await d.page.evaluate(() => window.__cache.outbox()), []);
   for (const p of [c2, d]) assert.deepEqual(p.pageErrors, []);
+});
+
+test("the demo's teacher edit waits in the outbox while offline and goes when the network is back", T, async () => {
+  const { page, pageErrors } = await newDemoPage(context);
+  await gotoDemo(page, server.url);
+  await context.setOffline(true);
+  await page.click('[data-testid="teacher-edit"]');
+  await page.waitForSelector('[data-testid="outbox"] li[data-state="pending"]', { timeout: 20000 });
+  const text = await page.textContent('[data-testid="outbox"]');
+  assert.match(text, /PATCH \/api\/grades\/\d+\/ — pending/);
+  await context.setOffline(false);
+  await page.waitForFunction(() => !document.querySelector('[data-testid="outbox"] li[data-state]'), null,
+    { timeout: 30000 });
+  const patches = (await server.log()).filter((e) => e.method === 'PATCH');
+  assert.equal(patches.length, 1, 'sent once');
+  assert.deepEqual(pageErrors, []);
 });

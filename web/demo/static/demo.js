@@ -260,6 +260,25 @@ function wireControls() {
     setStatus(`Changed #${g.id} to ${g.score} on the server; reloading…`);
     await load();
   });
+  // A teacher's edit through the cache: sent with the If-Match of the grade as this page last read it and an
+  // Idempotency-Key; offline it waits in the outbox (listed below the inspector) and goes when the network is back.
+  action($('teacher-edit'), 'Mark a grade', async () => {
+    const ids = [...document.querySelectorAll('#rows tr[data-id]')].map((tr) => tr.dataset.id);
+    if (ids.length === 0) throw new Error('no grades to edit yet');
+    const id = pick(ids);
+    const url = `${API}${id}/`;
+    await cache.get(url).catch(() => null); // the copy whose ETag the write is conditional on
+    const score = randomScore();
+    try {
+      const r = await cache.mutate(url, { method: 'PATCH', body: { score }, invalidates: [API],
+        optimistic: (cur) => ({ ...cur, score }) });
+      setStatus(r.queued ? `Offline: #${id} → ${score} waits in the outbox.` : `Marked #${id} as ${score}.`);
+    } catch (err) {
+      if (err.name !== 'ConflictError') throw err;
+      setStatus(`#${id} changed on the server meanwhile (412): now ${err.current && err.current.data.score}.`, true);
+    }
+    await renderOutbox();
+  });
   action($('reload'), 'Reload data', load);
   let first = true;
   wireNetworkSwitch({
@@ -332,6 +351,34 @@ async function stored() {
 }
 
 /** The inspector follows the cache's events; a read that stored from the network raises none. */
+/** Lists the outbox: pending and failed writes. */
+async function renderOutbox() {
+  if (!cache || cache.closed) return;
+  const list = $('outbox');
+  const items = await cache.outbox().catch(() => []);
+  list.replaceChildren(...items.map((m) => {
+    const li = document.createElement('li');
+    li.dataset.state = m.state;
+    li.textContent = `${m.method} ${new URL(m.url).pathname} — ${m.state}` +
+      (m.attempts ? `, ${m.attempts} attempt${m.attempts > 1 ? 's' : ''}` : '') + (m.lastError ? ` (${m.lastError})` : '');
+    if (m.state === 'failed') {
+      for (const [label, fn] of [['Retry', () => cache.retry(m.id)], ['Discard', () => cache.discard(m.id)]]) {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.textContent = label;
+        b.addEventListener('click', () => fn().then(renderOutbox, (err) => showError(label, err)));
+        li.append(' ', b);
+      }
+    }
+    return li;
+  }));
+  if (items.length === 0) {
+    const li = document.createElement('li');
+    li.textContent = 'empty';
+    list.append(li);
+  }
+}
+
 function refreshInspector() {
   const inspector = $('inspector');
   if (typeof inspector.refresh === 'function') inspector.refresh();
@@ -379,6 +426,13 @@ async function main() {
   demo.module = cache.storage === 'none' ? 'downloading' : 'local';
   showCacheInfo();
   renderVisit();
+  for (const type of ['queued', 'sent', 'conflict', 'failed']) {
+    cache.addEventListener(type, (e) => {
+      logEvent(type, e.detail);
+      renderOutbox();
+    });
+  }
+  renderOutbox();
   for (const type of ['update', 'revalidated', 'error', 'evict', 'warning']) {
     cache.addEventListener(type, (e) => {
       logEvent(type, e.detail);
