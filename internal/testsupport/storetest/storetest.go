@@ -76,6 +76,7 @@ func Run(t *testing.T, open Opener) {
 		{"Sweep", testSweep},
 		{"ReturnsCopies", testReturnsCopies},
 		{"Closed", testClosed},
+		{"Outbox", testOutbox},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
@@ -688,4 +689,69 @@ func testClosed(t *testing.T, open Opener) {
 	assert.ErrorIs(t, err, cache.ErrClosed)
 	_, err = s.Stats(ctx(t))
 	assert.ErrorIs(t, err, cache.ErrClosed)
+}
+
+// testOutbox: mutations round-trip in queue order per namespace, apart from
+// the entries: Clear, ClearAll and Sweep leave them, and a store of another
+// app version sees them.
+func testOutbox(t *testing.T, open Opener) {
+	s, clock := openAt(t, open, cache.Options{})
+	ob, ok := s.(cache.Outbox)
+	require.True(t, ok, "the store keeps an outbox")
+	m := func(ns, id string, at time.Duration) *cache.Mutation {
+		return &cache.Mutation{ID: id, Namespace: ns, Method: "PUT", URL: "https://api.example.edu/g/" + id,
+			Header: map[string]string{"Content-Type": "application/json", "X-CSRFToken": "t"}, Body: []byte(`{"s":1}`),
+			IfMatch: `"e1"`, After: "prev", Invalidates: []string{"https://api.example.edu/g/"}, Patched: true,
+			Prior: []byte(`{"s":0}`), QueuedAt: Base.Add(at), Attempts: 2, State: cache.MutationPending,
+			LastError: "HTTP 503"}
+	}
+	second, first, other := m("u1", "b", 2*time.Second), m("u1", "a", time.Second), m("u2", "c", 0)
+	for _, x := range []*cache.Mutation{second, first, other} {
+		require.NoError(t, ob.PutMutation(ctx(t), x))
+	}
+	list := func(ns string) []*cache.Mutation {
+		got, err := ob.Mutations(ctx(t), ns)
+		require.NoError(t, err)
+		for _, g := range got {
+			g.QueuedAt = g.QueuedAt.UTC() // stores keep milliseconds, not the location
+		}
+		return got
+	}
+	got := list("u1")
+	require.Len(t, got, 2)
+	assert.Equal(t, first, got[0], "queue order, every field kept")
+	assert.Equal(t, second, got[1])
+
+	// Replacing: the same namespace, time and ID.
+	first.State, first.LastError, first.Attempts = cache.MutationFailed, "HTTP 400", 3
+	require.NoError(t, ob.PutMutation(ctx(t), first))
+	got = list("u1")
+	require.Len(t, got, 2)
+	assert.Equal(t, cache.MutationFailed, got[0].State)
+
+	// Apart from the entries.
+	put(t, s, entry(t, "u1", "/x", "x", clock.Now()))
+	_, err := s.Clear(ctx(t), "u1")
+	require.NoError(t, err)
+	require.NoError(t, s.ClearAll(ctx(t)))
+	clock.Advance(10 * ttl)
+	_, err = s.Sweep(ctx(t))
+	require.NoError(t, err)
+	st, err := s.Stats(ctx(t))
+	require.NoError(t, err)
+	assert.Equal(t, cache.Stats{}, st, "the outbox counts in no entry total")
+	s2, _ := openAt(t, open, cache.Options{AppVersion: v2})
+	got2, err := s2.(cache.Outbox).Mutations(ctx(t), "u1")
+	require.NoError(t, err)
+	assert.Len(t, got2, 2, "an app update keeps the queued writes")
+
+	found, err := ob.DeleteMutation(ctx(t), first)
+	require.NoError(t, err)
+	assert.True(t, found)
+	found, err = ob.DeleteMutation(ctx(t), first)
+	require.NoError(t, err)
+	assert.False(t, found)
+	assert.Equal(t, []*cache.Mutation{second}, list("u1"))
+	assert.Equal(t, []*cache.Mutation{other}, list("u2"))
+	assert.Error(t, ob.PutMutation(ctx(t), &cache.Mutation{Namespace: "u1"}), "ID, URL and Method are required")
 }
