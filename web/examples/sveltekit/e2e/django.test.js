@@ -213,3 +213,29 @@ step('offline reload: the service worker starts the app and the cached grades sh
   await page.screenshot({ path: path.join(out, 'django-offline.png'), fullPage: true });
   assert.deepEqual(pageErrors.map(String), [], 'no uncaught exception in the page');
 });
+
+step('an offline write waits in the outbox, survives a reload, and is applied once when Django is back', async () => {
+  // Still offline (the step above): Django is stopped and the browser is offline.
+  const first = page.locator('tr[data-id]').first();
+  const rowId = Number(await first.getAttribute('data-id'));
+  const shown = Number(await first.locator('[data-testid="score"]').textContent());
+  await page.locator('[data-testid="mark"]').click();
+  const outbox = page.locator('[data-testid="outbox"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="outbox"]').textContent.startsWith('1 '));
+  const id = await outbox.getAttribute('data-ids');
+  assert.match(id, /^[0-9a-f-]{36}$/, 'one queued write, named by its Idempotency-Key');
+
+  await page.reload({ waitUntil: 'commit' });
+  await page.waitForFunction((id) => document.querySelector('[data-testid="outbox"]')?.dataset.ids === id, id,
+    { timeout: 20000 });
+
+  django = await startDjango({ port, corsOrigins: [`http://localhost:${port}`] }); // fresh data, same origin
+  await context.setOffline(false); // `online`: the outbox is replayed
+  await page.waitForFunction(() => document.querySelector('[data-testid="outbox"]').textContent.startsWith('0 '),
+    null, { timeout: 30000 });
+  const applied = await call('GET', `/api/_test/applied?key=${id}`);
+  assert.equal(applied.body.applied, 1, 'sent and applied exactly once');
+  const after = (await call('GET', '/api/grades/')).body.find((g) => g.id === rowId);
+  assert.equal(after.score, (shown + 1) % 101, 'the mark the teacher made offline landed');
+  assert.deepEqual(pageErrors.map(String), [], 'no uncaught exception in the page');
+});
