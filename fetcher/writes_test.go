@@ -368,21 +368,20 @@ func TestRetryClasses(t *testing.T) {
 			} else {
 				assert.Equal(t, "b", body(got.Body), "a write that will be retried keeps its patch")
 				assert.True(t, got.Pending)
-				h.mu.Lock()
-				sleeps := append([]interface{}(nil), anySlice(h.sleeps)...)
-				h.mu.Unlock()
-				assert.Contains(t, sleeps, interface{}(DefaultRetry.BaseDelay/2), "backoff: full jitter of the base delay")
+				// The backoff timer starts on its own goroutine (Wait does not wait for timers).
+				assert.Eventually(t, func() bool {
+					h.mu.Lock()
+					defer h.mu.Unlock()
+					for _, d := range h.sleeps {
+						if d == DefaultRetry.BaseDelay/2 {
+							return true
+						}
+					}
+					return false
+				}, testWait, tick, "backoff: full jitter of the base delay")
 			}
 		})
 	}
-}
-
-func anySlice[T any](s []T) []interface{} {
-	out := make([]interface{}, len(s))
-	for i, v := range s {
-		out[i] = v
-	}
-	return out
 }
 
 func TestReplayOrder(t *testing.T) {
