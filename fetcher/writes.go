@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -474,7 +473,7 @@ func (c *Client) refreshCached(ctx context.Context, u string) {
 
 // affected lists the other URLs whose cached copies a successful write
 // changes: its Invalidates and its answer's Location and Content-Location
-// (resolved against its URL; RFC 9111 §4.4), without the URL itself.
+// (absolute or path-absolute; RFC 9111 §4.4), without the URL itself.
 func (c *Client) affected(m *cache.Mutation, resp *Response) []string {
 	seen := map[string]bool{m.URL: true}
 	var out []string
@@ -487,18 +486,24 @@ func (c *Client) affected(m *cache.Mutation, resp *Response) []string {
 	for _, u := range m.Invalidates {
 		add(u)
 	}
-	base, err := url.Parse(m.URL)
-	if err != nil {
+	origin, ok := cache.Origin(m.URL)
+	if !ok {
 		return out
 	}
 	for _, name := range []string{"location", "content-location"} {
 		v := strings.TrimSpace(resp.Header[name])
-		if v == "" {
-			continue
+		switch {
+		case strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//"):
+			v = origin + v // path-absolute, the usual form
+		case strings.Contains(v, "://"):
+		default:
+			continue // empty, or a relative form this cache does not resolve (net/url costs the module ~70 KB)
 		}
-		if ref, err := base.Parse(v); err == nil && ref.Host == base.Host && ref.Scheme == base.Scheme {
-			// RFC 9111 §4.4: only same-origin URLs, against denial of service.
-			add(ref.String())
+		// RFC 9111 §4.4: only same-origin URLs, against denial of service.
+		if o, ok := cache.Origin(v); ok && o == origin {
+			if _, nu, err := c.Key(v); err == nil {
+				add(nu)
+			}
 		}
 	}
 	return out

@@ -503,3 +503,12 @@ func TestBadWritesAreConfigErrors(t *testing.T) {
 	}
 	assert.Empty(t, srv.writes())
 }
+
+func TestAffectedURLs(t *testing.T) {
+	h, _, _ := newWriteHarness(t)
+	m := &cache.Mutation{URL: rec7, Invalidates: []string{list, rec7}}
+	got := h.client.affected(m, resp(201, "", "location", "/r/8", "content-location", "https://evil.test/r/9"))
+	assert.Equal(t, []string{list, "https://api.test/r/8"}, got, "same-origin Location; never the URL itself")
+	got = h.client.affected(m, resp(200, "", "location", "https://api.test/r/8?x=1", "content-location", "r/9"))
+	assert.Equal(t, []string{list, "https://api.test/r/8?x=1"}, got, "absolute same-origin; relative forms are left out")
+}
