@@ -145,13 +145,10 @@ func bufferBytes(v js.Value) ([]byte, error) {
 	if v.Type() != js.TypeObject || !v.InstanceOf(js.Global().Get("ArrayBuffer")) {
 		return nil, errCorrupt
 	}
-	n := v.Get("byteLength").Int()
-	if n == 0 {
-		return nil, nil
+	if p := NewJSBody(v).Bytes(); len(p) > 0 {
+		return p, nil
 	}
-	p := make([]byte, n)
-	js.CopyBytesToGo(p, js.Global().Get("Uint8Array").New(v))
-	return p, nil
+	return nil, nil
 }
 
 // PutMutation implements Outbox: one write to the meta store.

@@ -122,11 +122,7 @@ func (c *Client) Get(ctx context.Context, rawURL string, opt ...GetOption) (*Res
 	if !g.mode.valid() {
 		return nil, &ConfigError{Errs: []error{fmt.Errorf("unknown Mode %d", int(g.mode))}}
 	}
-	hdr := maps.Clone(c.opts.Header)
-	if hdr == nil {
-		hdr = map[string]string{}
-	}
-	maps.Copy(hdr, g.header)
+	hdr := c.requestHeader(g.header)
 	if c.ctx.Err() != nil {
 		return nil, fmt.Errorf("fetcher: get %q: %w", u, ErrClosed)
 	}

@@ -86,8 +86,11 @@ func retryable(err error) bool {
 	case KindNetwork, KindTimeout:
 		return true
 	case KindHTTPStatus:
-		s := statusOf(err)
-		return s == 408 || s == 429 || s >= 500
+		return retryableStatus(statusOf(err))
 	}
 	return false
 }
+
+// retryableStatus reports whether an answer with status is worth another
+// attempt later: 408, 429 and 5xx (reads and writes alike).
+func retryableStatus(s int) bool { return s == 408 || s == 429 || s >= 500 }

@@ -3,7 +3,6 @@
 package fetcher
 
 import (
-	"maps"
 	"syscall/js"
 
 	"github.com/etagcache/etag-cache/cache"
@@ -59,9 +58,6 @@ func (c *Client) ServeRecord(key string, rec js.Value, opt ...GetOption) (res *R
 	if reason != "" || !httprules.VaryMatches(e.Vary, c.opts.Header) {
 		return nil, false // another variant of the URL: Get finds this request's
 	}
-	hdr := maps.Clone(c.opts.Header)
-	if hdr == nil {
-		hdr = map[string]string{}
-	}
+	hdr := c.requestHeader(nil)
 	return c.serveCached(key, e.URL, hdr, e, g.mode == ModeDefault), true
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/etagcache/etag-cache/cache"
-	"github.com/etagcache/etag-cache/internal/errs"
 	"github.com/etagcache/etag-cache/internal/httprules"
 )
 
@@ -334,7 +333,7 @@ func classify(status int) writeClass {
 		return writeDone
 	case status == 412:
 		return writeConflict
-	case status == 408 || status == 429 || status >= 500:
+	case retryableStatus(status):
 		return writeRetry
 	}
 	return writeRefused
@@ -444,9 +443,15 @@ func (c *Client) refreshWritten(ctx context.Context, m *cache.Mutation) *Result 
 	if err != nil || e == nil {
 		return nil
 	}
-	reload := e.Pending != ""
-	out, _, _, err := c.flight.do(ctx, flightKey(ekey, hdr), func(ctx context.Context) (*outcome, error) {
-		return c.sync(ctx, ekey, u, hdr, e, reload)
+	return c.refetch(ctx, ekey, u, hdr, e, e.Pending != "")
+}
+
+// refetch asks the server about the copy e stored under key (unconditionally
+// with reload), sharing the request with any other exchange of key, and
+// returns the stored result; nil after a failure, which is an error event.
+func (c *Client) refetch(ctx context.Context, key, u string, hdr map[string]string, e *cache.Entry, reload bool) *Result {
+	out, _, _, err := c.flight.do(ctx, flightKey(key, hdr), func(ctx context.Context) (*outcome, error) {
+		return c.sync(ctx, key, u, hdr, e, reload)
 	})
 	if err != nil {
 		if c.ctx.Err() == nil {
@@ -560,16 +565,6 @@ func writeError(status int, err error) string {
 	return "HTTP " + strconv.Itoa(status)
 }
 
-// isRetryable reports whether err, from sending a write, is worth another
-// attempt later.
-func isRetryable(err error) bool {
-	var hs *HTTPStatusError
-	if errs.Into(err, &hs) {
-		return classify(hs.Status) == writeRetry
-	}
-	return errors.Is(err, ErrNetwork) || errors.Is(err, ErrTimeout)
-}
-
 // orphanedPatch refetches a cached optimistic copy e (under key) whose
 // write is neither in the outbox nor being sent by this tab: its tab went
 // away before the answer replaced it. The fetch is unconditional (e's
@@ -594,10 +589,5 @@ func (c *Client) orphanedPatch(ctx context.Context, key, u string, hdr map[strin
 			return
 		}
 	}
-	_, _, _, err = c.flight.do(ctx, flightKey(key, hdr), func(ctx context.Context) (*outcome, error) {
-		return c.sync(ctx, key, u, hdr, e, true)
-	})
-	if err != nil && c.ctx.Err() == nil {
-		c.emitError(u, err)
-	}
+	c.refetch(ctx, key, u, hdr, e, true)
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"syscall/js"
 
+	"github.com/etagcache/etag-cache/cache"
 	"github.com/etagcache/etag-cache/fetcher"
 )
 
@@ -90,9 +91,7 @@ func bytesArg(v js.Value, name string) ([]byte, error) {
 	if v.Type() != js.TypeObject || !v.InstanceOf(js.Global().Get("ArrayBuffer")) {
 		return nil, badArg(name + " must be an ArrayBuffer")
 	}
-	p := make([]byte, v.Get("byteLength").Int())
-	js.CopyBytesToGo(p, js.Global().Get("Uint8Array").New(v))
-	return p, nil
+	return cache.NewJSBody(v).Bytes(), nil
 }
 
 // outbox implements handle.outbox() -> Promise<Array<{id, url, method,
